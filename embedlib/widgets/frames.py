@@ -85,7 +85,9 @@ def frame_player(
     """
     _check_figures(figures, labels)
     if interval_ms <= 0:
-        raise ValueError(f"interval_ms must be a positive number of milliseconds, got {interval_ms}")
+        raise ValueError(
+            f"interval_ms must be a positive number of milliseconds, got {interval_ms}"
+        )
     last = len(figures) - 1
     stack = widgets.Stack([_frame_output(fig, dpi) for fig in figures], selected_index=0)
     slider = widgets.IntSlider(value=0, min=0, max=last, description=description)
@@ -126,7 +128,7 @@ def frame_selector(
 
 
 class LiveView:
-    """A live figure: controls call ``update`` (which edits the figure's artists), then it re-renders.
+    """A live figure: controls call ``update`` (it edits the artists), then the figure re-renders.
 
     Errors raised by ``update`` are shown, type and message, under the image; the image keeps
     its last good frame.
