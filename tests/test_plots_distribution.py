@@ -1,0 +1,112 @@
+"""Tests for embedlib.plots.distribution and embedlib.plots.curves: artists carry the data."""
+
+import math
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+import torch
+from matplotlib.figure import Figure
+
+from embedlib.init import INIT_SCHEMES, make_table
+from embedlib.plots import (
+    plot_loss_curves,
+    plot_row_norms_by_scheme,
+    plot_scaling_with_dim,
+    plot_scheme_grid,
+    plot_weight_histogram,
+)
+
+
+def test_histogram_is_a_density_and_overlays_given_curves():
+    weight = make_table(2000, 16, "normal", seed=0)
+    x = torch.linspace(-5, 5, 101)
+    wide = torch.exp(-0.5 * (x / 10) ** 2) / (10 * math.sqrt(2 * math.pi))
+    fig = plot_weight_histogram(weight, densities={"std 10": (x, wide)}, bins=40)
+    ax = fig.axes[0]
+    heights = np.array([p.get_height() for p in ax.patches])
+    widths = np.array([p.get_width() for p in ax.patches])
+    assert len(heights) == 40
+    assert (heights * widths).sum() == pytest.approx(1.0, rel=1e-4)  # density=True
+    (line,) = ax.lines
+    assert line.get_label() == "std 10"
+    np.testing.assert_allclose(line.get_ydata(), wide.numpy())
+    # the measured peak is near 1/sqrt(2 pi), far above the std-10 curve
+    assert heights.max() > 0.35 > 5 * wide.max().item()
+    plt.close(fig)
+
+
+def test_histogram_with_scheme_names_uses_the_table_shape():
+    weight = make_table(500, 64, "kaiming_normal", seed=0)
+    fig = plot_weight_histogram(weight, densities=["kaiming_normal"])
+    (line,) = fig.axes[0].lines
+    peak = 1 / (math.sqrt(2 / 64) * math.sqrt(2 * math.pi))  # std sqrt(2/64)
+    assert max(line.get_ydata()) == pytest.approx(peak, rel=1e-3)
+    plt.close(fig)
+
+
+def test_histogram_draws_into_a_given_axes_without_clearing_it():
+    with plt.ioff():
+        fig, ax = plt.subplots()
+    ax.plot([0, 1], [0, 1], label="mine")
+    returned = plot_weight_histogram(torch.randn(10, 3), densities=None, ax=ax, bins=5)
+    assert returned is fig and len(ax.lines) == 1 and len(ax.patches) == 5
+    plt.close(fig)
+
+
+def test_scheme_grid_titles_and_hidden_spare_axes():
+    names = ["normal", "uniform", "xavier_normal", "scaled_normal"]
+    fig = plot_scheme_grid({n: make_table(200, 32, n, seed=1) for n in names}, ncols=3)
+    visible = [ax for ax in fig.axes if ax.get_visible()]
+    assert len(fig.axes) == 6 and len(visible) == 4
+    for ax, name in zip(visible, names, strict=True):
+        theory = INIT_SCHEMES[name].theoretical_std(200, 32)
+        assert ax.get_title().startswith(name) and f"{theory:.3g}" in ax.get_title()
+        assert len(ax.lines) == 1
+    plt.close(fig)
+
+
+def test_row_norm_boxes_follow_the_row_norms():
+    tables = {"ones": torch.ones(10, 4), "threes": 3 * torch.ones(10, 4)}
+    fig = plot_row_norms_by_scheme(tables, log=False)
+    ax = fig.axes[0]
+    medians = [line.get_ydata()[0] for line in ax.lines if len(set(line.get_ydata())) == 1]
+    assert 2.0 in medians and 6.0 in medians  # ||(1,1,1,1)|| = 2, ||(3,3,3,3)|| = 6
+    plt.close(fig)
+
+
+def test_scaling_plot_has_series_and_reference():
+    fig = plot_scaling_with_dim([4, 16, 64], {"norm": [2.0, 4.0, 8.0]})
+    norm, reference = fig.axes[0].lines
+    np.testing.assert_allclose(reference.get_ydata(), [2.0, 4.0, 8.0])
+    np.testing.assert_allclose(norm.get_xdata(), [4, 16, 64])
+    plt.close(fig)
+
+
+def test_loss_curves_one_line_per_label():
+    fig = plot_loss_curves({"a": torch.tensor([1.0, 0.5]), "b": [2.0, 1.0, 0.1]})
+    assert isinstance(fig, Figure)
+    a, b = fig.axes[0].lines
+    np.testing.assert_allclose(b.get_ydata(), [2.0, 1.0, 0.1])
+    assert list(a.get_xdata()) == [0, 1] and fig.axes[0].get_yscale() == "log"
+    plt.close(fig)
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "pattern"),
+    [
+        (lambda: plot_weight_histogram(torch.zeros(5)), ValueError, "2-D float tensor"),
+        (lambda: plot_weight_histogram(torch.zeros(2, 2), bins=0), ValueError, "bins must"),
+        (lambda: plot_weight_histogram(torch.ones(2, 2), densities="normal"), TypeError, "list"),
+        (lambda: plot_weight_histogram(torch.ones(2, 2), densities=["gauss"]), ValueError, "valid"),
+        (lambda: plot_scheme_grid({}), ValueError, "empty"),
+        (lambda: plot_scheme_grid({"gauss": torch.ones(2, 2)}), ValueError, "unknown scheme"),
+        (lambda: plot_scaling_with_dim([4], {"x": [1.0, 2.0]}), ValueError, "one value per dim"),
+        (lambda: plot_loss_curves({}), ValueError, "non-empty"),
+        (lambda: plot_loss_curves({"a": [1.0, 0.0]}), ValueError, "logy=False"),
+    ],
+)
+def test_bad_input_messages(call, error, pattern):
+    with pytest.raises(error, match=pattern):
+        call()
+    plt.close("all")
