@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-import matplotlib.pyplot as plt
 import torch
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+
+from embedlib.plots._figure import new_figure
 
 __all__ = ["plot_loss_curves"]
 
@@ -25,7 +26,6 @@ def plot_loss_curves(
     >>> fig = plot_loss_curves({"lr=0.1": [1.0, 0.5, 0.25], "lr=1": [1.0, 0.1, 0.01]})
     >>> [line.get_label() for line in fig.axes[0].lines]
     ['lr=0.1', 'lr=1']
-    >>> plt.close(fig)
     """
     if not isinstance(curves, Mapping) or not curves:
         raise ValueError("curves must be a non-empty mapping {label: sequence of losses}")
@@ -38,8 +38,7 @@ def plot_loss_curves(
             raise ValueError(f"curves[{label!r}] has losses <= 0; pass logy=False to plot them")
         values[str(label)] = losses
     if ax is None:
-        with plt.ioff():
-            _fig, ax = plt.subplots(figsize=figsize, layout="constrained")
+        _fig, ax = new_figure(figsize=figsize)
     for label, losses in values.items():
         ax.plot(range(len(losses)), losses.numpy(), lw=1.5, label=label)
     if logy:

@@ -5,13 +5,13 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 
-import matplotlib.pyplot as plt
 import torch
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from torch import Tensor
 
 from embedlib.init import INIT_SCHEMES, scheme_density, table_stats
+from embedlib.plots._figure import new_figure
 
 __all__ = [
     "plot_row_norms_by_scheme",
@@ -72,7 +72,6 @@ def plot_weight_histogram(
     >>> fig = plot_weight_histogram(torch.randn(100, 8), densities=["normal"])
     >>> len(fig.axes[0].patches), len(fig.axes[0].lines)
     (80, 1)
-    >>> plt.close(fig)
     """
     table = _check_table(weight)
     if not isinstance(bins, int) or bins < 1:
@@ -82,8 +81,7 @@ def plot_weight_histogram(
     pad = 0.15 * (hi - lo) + 1e-6
     curves = _resolve_densities(densities, table, lo - pad, hi + pad)
     if ax is None:
-        with plt.ioff():
-            _fig, ax = plt.subplots(figsize=figsize, layout="constrained")
+        _fig, ax = new_figure(figsize=figsize)
     ax.hist(values.numpy(), bins=bins, range=(lo, hi), density=True, color=color, alpha=0.6,
             label=f"measured ({values.numel():,} values)")  # fmt: skip
     for i, (label, (x, pdf)) in enumerate(curves.items()):
@@ -111,7 +109,6 @@ def plot_scheme_grid(
     >>> fig = plot_scheme_grid({s: make_table(50, 8, s, seed=0) for s in ["normal", "uniform"]})
     >>> [ax.get_title().split()[0] for ax in fig.axes]
     ['normal', 'uniform']
-    >>> plt.close(fig)
     """
     if not tables:
         raise ValueError("tables is empty: pass {scheme_name: table} for at least one scheme")
@@ -122,11 +119,10 @@ def plot_scheme_grid(
         raise ValueError(f"ncols must be a positive int, got {ncols!r}")
     ncols = min(ncols, len(tables))
     nrows = math.ceil(len(tables) / ncols)
-    with plt.ioff():
-        fig, axes = plt.subplots(
-            nrows, ncols, squeeze=False, layout="constrained",
-            figsize=(panel_size[0] * ncols, panel_size[1] * nrows),
-        )  # fmt: skip
+    fig, axes = new_figure(
+        nrows=nrows, ncols=ncols, squeeze=False,
+        figsize=(panel_size[0] * ncols, panel_size[1] * nrows),
+    )  # fmt: skip
     for ax, (name, weight) in zip(axes.flat, tables.items(), strict=False):
         table = _check_table(weight, f"tables[{name!r}]")
         values = table.flatten()
@@ -157,14 +153,12 @@ def plot_row_norms_by_scheme(
     >>> fig = plot_row_norms_by_scheme({"a": torch.ones(4, 9), "b": torch.ones(4, 1)})
     >>> [t.get_text() for t in fig.axes[0].get_xticklabels()]
     ['a', 'b']
-    >>> plt.close(fig)
     """
     if not tables:
         raise ValueError("tables is empty: pass {label: table} for at least one table")
     norms = [table_stats(_check_table(w, f"tables[{k!r}]")).row_norms for k, w in tables.items()]
     if ax is None:
-        with plt.ioff():
-            _fig, ax = plt.subplots(figsize=figsize, layout="constrained")
+        _fig, ax = new_figure(figsize=figsize)
     ax.boxplot([n.numpy() for n in norms], showfliers=False)
     ax.set_xticks(range(1, len(tables) + 1), list(tables), rotation=30, ha="right", fontsize=8)
     if log:
@@ -186,7 +180,6 @@ def plot_scaling_with_dim(
     >>> fig = plot_scaling_with_dim([4, 16], {"row norm": [2.0, 4.0]})
     >>> len(fig.axes[0].lines)
     2
-    >>> plt.close(fig)
     """
     dims = [int(d) for d in dims]
     if not dims or min(dims) < 1:
@@ -198,8 +191,7 @@ def plot_scaling_with_dim(
                 "give one value per dim"
             )
     if ax is None:
-        with plt.ioff():
-            _fig, ax = plt.subplots(figsize=figsize, layout="constrained")
+        _fig, ax = new_figure(figsize=figsize)
     for i, (label, values) in enumerate(series.items()):
         ax.plot(dims, list(values), "o-", color=f"C{i}", label=label)
     if reference:

@@ -21,6 +21,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from embedlib.lookup import LookupTrace
+from embedlib.plots._figure import new_figure
 
 __all__ = ["plot_lookup", "plot_table"]
 
@@ -46,16 +47,9 @@ def _style(style: dict[str, Any]) -> dict[str, Any]:
 def _new_axes(ax: Axes | None, s: dict[str, Any]) -> Axes:
     if ax is not None:
         return ax
-    fig, ax = plt.subplots(figsize=s["figsize"], dpi=s["dpi"])  # callers hold plt.ioff()
+    fig, ax = new_figure(figsize=s["figsize"], dpi=s["dpi"], layout=None)
     fig.subplots_adjust(left=0.01, right=0.99, bottom=0.01, top=0.93 if s["title"] else 0.99)
     return ax
-
-
-def _release(fig: Figure, created: bool) -> Figure:
-    """Detach a figure we created from pyplot, so only the returned value ever displays it."""
-    if created:
-        plt.close(fig)  # it still renders (cell result, savefig); inline backends won't re-show it
-    return fig
 
 
 def _box(ax: Axes, left: float, top: float, width: float, height: float = 1, **style: Any) -> None:
@@ -126,7 +120,6 @@ def plot_lookup(trace: LookupTrace, *, ax: Axes | None = None, **style: Any) -> 
     >>> fig = plot_lookup(trace, title="2-D input")
     >>> len(fig.axes[0].images)  # the table and the output rows
     2
-    >>> plt.close(fig)
     """
     if not isinstance(trace, LookupTrace):
         raise TypeError(
@@ -140,11 +133,9 @@ def plot_lookup(trace: LookupTrace, *, ax: Axes | None = None, **style: Any) -> 
             f"trace has {n} ids, too many to draw one arrow each (at most {_MAX_IDS}); "
             f"trace a slice of the input, e.g. ids[:8]"
         )
-    created = ax is None
-    with plt.ioff():  # draw everything with interactive mode off: nothing auto-displays
-        ax = _new_axes(ax, s)
-        _draw_lookup(ax, trace, s)
-    return _release(ax.figure, created)
+    ax = _new_axes(ax, s)
+    _draw_lookup(ax, trace, s)
+    return ax.figure
 
 
 def _draw_lookup(ax: Axes, trace: LookupTrace, s: dict[str, Any]) -> None:
@@ -213,7 +204,6 @@ def plot_table(
     >>> fig = plot_table(torch.randn(10, 3), highlight_rows=[1, 4], figsize=(3, 3.5))
     >>> len(fig.axes[0].patches)  # 8 rows dimmed, 2 rows framed
     10
-    >>> plt.close(fig)
     """
     if isinstance(weight, torch.nn.Module):
         weight = getattr(weight, "weight", weight)
@@ -233,9 +223,7 @@ def plot_table(
     limit = float(weight.abs().max()) if weight.numel() else 1.0
     norm = Normalize(-limit or -1.0, limit or 1.0)
     cell_w = min(1.0, 6.0 / weight.shape[1]) if weight.shape[1] else 1.0
-    created = ax is None
-    with plt.ioff():
-        ax = _new_axes(ax, s)
-        _, right = _draw_table(ax, weight, rows, 0.6, 0.0, cell_w, norm, s)
-        _finish(ax, right + 0.2, weight.shape[0], s)
-    return _release(ax.figure, created)
+    ax = _new_axes(ax, s)
+    _, right = _draw_table(ax, weight, rows, 0.6, 0.0, cell_w, norm, s)
+    _finish(ax, right + 0.2, weight.shape[0], s)
+    return ax.figure

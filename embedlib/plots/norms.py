@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import matplotlib.pyplot as plt
 import torch
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+
+from embedlib.plots._figure import new_figure
 
 __all__ = ["plot_row_norms"]
 
@@ -96,7 +97,6 @@ def plot_row_norms(
     ['before', 'after']
     >>> [float(bar.get_height()) for bar in fig.axes[0].containers[1]]
     [1.0, 0.5]
-    >>> plt.close(fig)
     """
     before = _as_list("norms_before", norms_before)
     n_rows = len(before)
@@ -119,17 +119,9 @@ def plot_row_norms(
     if max_norm is not None and not max_norm > 0:
         raise ValueError(f"max_norm must be > 0 to draw its line, got {max_norm}")
 
-    # Everything, not just plt.subplots, happens under ioff: touching artists while pyplot is
-    # interactive makes the inline backend display the figure a second time at the end of the cell.
-    with plt.ioff():
-        created = ax is None
-        if ax is None:
-            fig, ax = plt.subplots(figsize=figsize, dpi=dpi)
-            # fixed margins: a layout engine would double the render time of every frame
-            fig.subplots_adjust(left=0.1, right=0.98, bottom=0.17, top=0.9)
-        _draw_bars(ax, before, after, max_norm, marked, title)
-    if created:
-        # Detached from pyplot, so the inline backend's end-of-cell flush cannot show it a second
-        # time; a closed Figure still displays, saves and renders normally.
-        plt.close(ax.figure)
+    if ax is None:
+        fig, ax = new_figure(figsize=figsize, dpi=dpi, layout=None)
+        # fixed margins: a layout engine would double the render time of every frame
+        fig.subplots_adjust(left=0.1, right=0.98, bottom=0.17, top=0.9)
+    _draw_bars(ax, before, after, max_norm, marked, title)
     return ax.figure

@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import ipywidgets as widgets
-import matplotlib.pyplot as plt
 import torch
 
 from embedlib.init import INIT_SCHEMES, make_table, scheme_density, table_stats
+from embedlib.plots._figure import new_figure
 from embedlib.plots.distribution import plot_weight_histogram
 from embedlib.widgets.frames import LiveView, frame_selector
 
@@ -73,8 +73,7 @@ class InitExplorer:
             options=list(embedding_dim_options), description="embedding_dim"
         )
         self.stats = widgets.Label()
-        with plt.ioff():
-            self.fig, self.ax = plt.subplots(figsize=(6, 3), layout="constrained")
+        self.fig, self.ax = new_figure(figsize=(6, 3))
         _, _, container = self.ax.hist([0.0], bins=bins, density=True, color="C0", alpha=0.6)
         self.bars = list(container)
         (self.curve,) = self.ax.plot([], [], color="C1", lw=1.8, label="theory")
@@ -108,8 +107,8 @@ class InitExplorer:
         self.stats.value = _frame_title(name, n, d, weight)
 
     def close(self) -> None:
-        """Close the figure (the widget keeps its last image)."""
-        plt.close(self.fig)
+        """Drop the figure's artists (the widget keeps its last image)."""
+        self.fig.clear()
 
     def _repr_mimebundle_(self, **kwargs):
         return self.widget._repr_mimebundle_(**kwargs)

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import ipywidgets as widgets
-import matplotlib.pyplot as plt
 import torch
 from matplotlib.figure import Figure
 
@@ -86,7 +85,6 @@ def max_norm_explorer(
     >>> explorer.max_norm.value = 0.5
     >>> [bar.get_height() for bar in after] != before
     True
-    >>> plt.close(explorer.figure)
     """
     weight, ids = _demo_table(weight, ids)
     first = renorm_preview(weight, ids, max_norm, norm_type)  # validates every argument
@@ -147,8 +145,6 @@ def max_norm_figures(
     >>> figures = max_norm_figures(max_norms=(1.0,), norm_types=(1.0, 2.0))
     >>> list(figures)
     ['max_norm=1, norm_type=1', 'max_norm=1, norm_type=2']
-    >>> for fig in figures.values():
-    ...     plt.close(fig)
     """
     weight, ids = _demo_table(weight, ids)
     if len(max_norms) == 0 or len(norm_types) == 0:
@@ -168,8 +164,7 @@ def max_norm_figures(
             title=f"{int(result.renormalised.sum())} of {int(result.looked_up.sum())} "
             "looked-up rows renormalised",
         )
-        with plt.ioff():
-            fig.axes[0].set_ylim(0, top)
+        fig.axes[0].set_ylim(0, top)
         figures[label] = fig
     return figures
 
