@@ -1,0 +1,104 @@
+"""The notebook policy, checked on the committed chapters (nbval checks that outputs reproduce).
+
+nbval does not compare images, saved widget state or cell tags, so what it cannot see is checked
+here: every figure has its picture, widgets have their saved state, ignored outputs give a reason,
+no output shows a machine path, and every chapter ends with executed, asserting exercises.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+CHAPTERS = Path(__file__).resolve().parent.parent / "chapters"
+NOTEBOOKS = sorted(CHAPTERS.glob("*.ipynb"))
+NUMBERED = [path for path in NOTEBOOKS if re.match(r"\d\d_", path.name)]
+MACHINE_PATH = re.compile(r"/(root|home|tmp|work)/")
+
+
+def _code_cells(path: Path) -> list[dict]:
+    notebook = json.loads(path.read_text())
+    return [cell for cell in notebook["cells"] if cell["cell_type"] == "code"]
+
+
+def _source(cell: dict) -> str:
+    return "".join(cell["source"])
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_every_code_cell_was_executed_in_order(path: Path) -> None:
+    counts = [cell["execution_count"] for cell in _code_cells(path) if _source(cell).strip()]
+    assert None not in counts, "run `make execute` and commit the outputs"
+    assert counts == list(range(1, len(counts) + 1)), "execute top to bottom in a fresh kernel"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_setup_cell_is_deterministic_and_path_free(path: Path) -> None:
+    setup = _source(_code_cells(path)[0])
+    assert setup.startswith("%xmode Minimal\n%matplotlib inline\n")
+    assert "torch.manual_seed(" in setup
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_no_output_shows_a_machine_path(path: Path) -> None:
+    for cell in _code_cells(path):
+        text = json.dumps(cell.get("outputs", []))
+        assert not MACHINE_PATH.search(text), _source(cell)[:200]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_every_figure_output_has_its_picture(path: Path) -> None:
+    for cell in _code_cells(path):
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if "".join(data.get("text/plain", "")).startswith("<Figure size"):
+                assert "image/png" in data, f"figure without a picture in: {_source(cell)[:200]}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_ignored_outputs_give_a_reason(path: Path) -> None:
+    for cell in _code_cells(path):
+        for line in _source(cell).splitlines():
+            if "NBVAL_IGNORE_OUTPUT" in line:
+                assert re.search(r"NBVAL_IGNORE_OUTPUT:\s*\S.{8,}", line), line
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_widgets_have_saved_state(path: Path) -> None:
+    notebook = json.loads(path.read_text())
+    views = [
+        output
+        for cell in _code_cells(path)
+        for output in cell.get("outputs", [])
+        if "application/vnd.jupyter.widget-view+json" in output.get("data", {})
+    ]
+    state = notebook["metadata"].get("widgets", {})
+    saved = state.get("application/vnd.jupyter.widget-state+json", {}).get("state", {})
+    for output in views:
+        model_id = output["data"]["application/vnd.jupyter.widget-view+json"]["model_id"]
+        assert model_id in saved, "widget without saved state: execute with `make execute`"
+
+
+@pytest.mark.parametrize("path", NUMBERED, ids=lambda p: p.name)
+def test_chapter_ends_with_executed_asserting_exercises(path: Path) -> None:
+    notebook = json.loads(path.read_text())
+    cells = notebook["cells"]
+    start = next(
+        (i for i, c in enumerate(cells) if re.search(r"^## Exercises", _source(c), re.M)), None
+    )
+    assert start is not None, "a chapter ends with a '## Exercises' section"
+    exercises = [
+        i
+        for i, c in enumerate(cells[start:], start)
+        if c["cell_type"] == "markdown" and re.search(r"^\*\*Exercise \d+", _source(c), re.M)
+    ]
+    assert 3 <= len(exercises) <= 5
+    for i in exercises:
+        solution = cells[i + 1]
+        assert solution["cell_type"] == "code"
+        assert "hide-cell" in solution["metadata"].get("tags", [])
+        assert "assert " in _source(solution)
+        assert solution["execution_count"] is not None
