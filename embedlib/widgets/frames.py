@@ -18,6 +18,8 @@ import matplotlib.pyplot as plt
 from IPython.display import Image
 from matplotlib.figure import Figure
 
+from embedlib.widgets.blit import BlitRenderer
+
 __all__ = ["LiveView", "frame_player", "frame_selector", "render_png"]
 
 
@@ -131,7 +133,8 @@ class LiveView:
     """A live figure: controls call ``update`` (it edits the artists), then the figure re-renders.
 
     Errors raised by ``update`` are shown, type and message, under the image; the image keeps
-    its last good frame.
+    its last good frame. While the axes limits stay put, a re-render redraws only the data
+    artists over a cached bitmap of the rest (see ``BlitRenderer``).
 
     >>> import matplotlib.pyplot as plt, ipywidgets as widgets
     >>> with plt.ioff():
@@ -161,6 +164,7 @@ class LiveView:
         self.fig = fig
         self.update = update
         self.dpi = dpi
+        self.renderer = BlitRenderer(fig, dpi=dpi)  # redraws only the artists that change
         self.image = widgets.Image(format="png")
         self.errors = widgets.Output()
         self.controls = list(controls)
@@ -180,5 +184,4 @@ class LiveView:
         except Exception as error:  # shown to the reader, not swallowed
             self.errors.append_stdout(f"{type(error).__name__}: {error}\n")
             return
-        self.fig.canvas.draw_idle()
-        self.image.value = render_png(self.fig, dpi=self.dpi)
+        self.image.value = self.renderer.render()

@@ -1,0 +1,91 @@
+"""Fast re-rendering of a figure whose data changes but whose layout does not (blitting to PNG).
+
+Most of a matplotlib render is text: tick labels, legends, axis labels. A live widget usually
+changes only data (an image's values, bar lengths, a title), so the static part is drawn once,
+kept as a bitmap, and each update restores it and draws just the artists that change. Whenever
+the layout changes (axis limits, visibility, figure size), the next render is a full draw again.
+"""
+
+from __future__ import annotations
+
+import io
+
+from matplotlib.artist import Artist
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from PIL import Image
+
+__all__ = ["BlitRenderer"]
+
+
+class BlitRenderer:
+    """Render ``fig`` to PNG bytes, redrawing only its data artists while the layout stays put.
+
+    >>> from embedlib.plots._figure import new_figure
+    >>> fig, ax = new_figure(figsize=(2, 1))
+    >>> (line,) = ax.plot([0, 1], [0, 0])
+    >>> ax.set_ylim(-1, 1)
+    (-1.0, 1.0)
+    >>> renderer = BlitRenderer(fig)
+    >>> first = renderer.render()
+    >>> line.set_ydata([0, 0.5])
+    >>> renderer.render() != first, renderer.full_draws
+    (True, 1)
+    """
+
+    def __init__(self, fig: Figure, *, dpi: float = 72) -> None:
+        if not isinstance(fig, Figure):
+            raise TypeError(f"fig must be a matplotlib Figure, got {type(fig).__name__}")
+        if dpi <= 0:
+            raise ValueError(f"dpi must be a positive number of dots per inch, got {dpi}")
+        self.fig = fig
+        fig.set_dpi(dpi)
+        self.canvas = FigureCanvasAgg(fig)
+        self._background = None
+        self._layout: tuple | None = None
+        self.full_draws = 0
+
+    def _data_artists(self) -> list[Artist]:
+        """Artists that show data or per-update text: everything but axes frames and legends."""
+        artists: list[Artist] = [*self.fig.texts]
+        if self.fig._suptitle is not None:
+            artists.append(self.fig._suptitle)
+        for ax in self.fig.axes:
+            artists += [*ax.images, *ax.collections, *ax.lines, *ax.patches, *ax.texts, ax.title]
+        return artists
+
+    def _layout_key(self) -> tuple:
+        """What the static bitmap depends on; a change forces a full draw."""
+        return (
+            tuple(self.fig.get_size_inches()),
+            tuple(
+                (ax.get_visible(), ax.get_xlim(), ax.get_ylim(), ax.get_position().bounds)
+                for ax in self.fig.axes
+            ),
+        )
+
+    def render(self) -> bytes:
+        """Return the figure as PNG bytes, with a full draw only when the layout changed."""
+        artists = [
+            a
+            for a in self._data_artists()
+            if a.get_visible() and (a.axes is None or a.axes.get_visible())
+        ]
+        layout = self._layout_key()
+        if self._background is None or layout != self._layout:
+            for artist in artists:
+                artist.set_animated(True)  # left out of the full draw: drawn on top below
+            self.canvas.draw()
+            self._background = self.canvas.copy_from_bbox(self.fig.bbox)
+            self._layout = self._layout_key()  # after the draw: a layout engine may move axes
+            self.full_draws += 1
+        else:
+            self.canvas.restore_region(self._background)
+        for artist in artists:
+            artist.set_animated(True)
+            self.fig.draw_artist(artist)
+        width, height = self.canvas.get_width_height()
+        image = Image.frombuffer("RGBA", (width, height), self.canvas.buffer_rgba(), "raw")
+        buffer = io.BytesIO()
+        image.save(buffer, format="png", compress_level=3)
+        return buffer.getvalue()
