@@ -10,19 +10,153 @@ Three layers, imports flowing one way:
 Only the compute layer is re-exported here, so ``import embedlib`` never imports matplotlib.
 """
 
-# --- compute modules (one line each) ---
-from embedlib.cost import *  # noqa: F403
-from embedlib.diagnose import *  # noqa: F403
-from embedlib.grads import *  # noqa: F403
-from embedlib.init import *  # noqa: F403
-from embedlib.lookup import *  # noqa: F403
-from embedlib.norms import *  # noqa: F403
-from embedlib.optim_matrix import *  # noqa: F403
-from embedlib.params import *  # noqa: F403
-from embedlib.toy import *  # noqa: F403
-from embedlib.trace import *  # noqa: F403
-from embedlib.vocab import *  # noqa: F403
+from embedlib.cost import (
+    GradStepCost,
+    LookupCost,
+    gradient_step_cost,
+    lookup_cost,
+)
+from embedlib.diagnose import (
+    IdReport,
+    explain_ids,
+)
+from embedlib.grads import (
+    EMBEDDING_KWARGS,
+    id_counts,
+    row_gradients,
+)
+from embedlib.init import (
+    INIT_SCHEMES,
+    InitScheme,
+    TableStats,
+    get_scheme,
+    init_embedding,
+    make_table,
+    scheme_density,
+    table_stats,
+)
+from embedlib.lookup import (
+    LookupTrace,
+    check_ids,
+    mean_pool,
+    trace_lookup,
+)
+from embedlib.norms import (
+    RENORM_EPS,
+    RenormResult,
+    renorm_preview,
+    row_norms,
+)
+from embedlib.optim_matrix import (
+    MATRIX_SETTINGS,
+    MatrixCell,
+    matrix_markdown,
+    optimizer_sparse_matrix,
+)
+from embedlib.params import (
+    HYPERPARAMETER_ATTRIBUTES,
+    BufferRow,
+    HyperparameterRow,
+    ModelReport,
+    ParameterRow,
+    StateSnapshot,
+    changed_names,
+    describe_model,
+    snapshot_state,
+)
+from embedlib.toy import (
+    MeanPoolClassifier,
+    SweepRun,
+    TinyCNN,
+    ToyTask,
+    make_toy_task,
+    sweep_toy_task,
+    train_toy_task,
+)
+from embedlib.trace import (
+    LOSSES,
+    OPTIMIZERS,
+    RefusedCombination,
+    StepRecord,
+    TraceConfig,
+    UpdateTrace,
+    trace_updates,
+)
+from embedlib.vocab import (
+    EncodedBatch,
+    Vocabulary,
+    build_vocabulary,
+    encode_batch,
+    tokenize,
+)
 
-# --- end of compute modules ---
-
-__all__: list[str] = []  # filled in explicitly by the lead once the modules land
+__all__ = [
+    # embedlib.vocab
+    "EncodedBatch",
+    "Vocabulary",
+    "build_vocabulary",
+    "encode_batch",
+    "tokenize",
+    # embedlib.lookup
+    "LookupTrace",
+    "check_ids",
+    "mean_pool",
+    "trace_lookup",
+    # embedlib.diagnose
+    "IdReport",
+    "explain_ids",
+    # embedlib.grads
+    "EMBEDDING_KWARGS",
+    "id_counts",
+    "row_gradients",
+    # embedlib.norms
+    "RENORM_EPS",
+    "RenormResult",
+    "renorm_preview",
+    "row_norms",
+    # embedlib.init
+    "INIT_SCHEMES",
+    "InitScheme",
+    "TableStats",
+    "get_scheme",
+    "init_embedding",
+    "make_table",
+    "scheme_density",
+    "table_stats",
+    # embedlib.params
+    "HYPERPARAMETER_ATTRIBUTES",
+    "BufferRow",
+    "HyperparameterRow",
+    "ModelReport",
+    "ParameterRow",
+    "StateSnapshot",
+    "changed_names",
+    "describe_model",
+    "snapshot_state",
+    # embedlib.toy
+    "MeanPoolClassifier",
+    "SweepRun",
+    "TinyCNN",
+    "ToyTask",
+    "make_toy_task",
+    "sweep_toy_task",
+    "train_toy_task",
+    # embedlib.trace
+    "LOSSES",
+    "OPTIMIZERS",
+    "RefusedCombination",
+    "StepRecord",
+    "TraceConfig",
+    "UpdateTrace",
+    "trace_updates",
+    # embedlib.optim_matrix
+    "MATRIX_SETTINGS",
+    "MatrixCell",
+    "matrix_markdown",
+    "optimizer_sparse_matrix",
+    # embedlib.cost
+    "GradStepCost",
+    "LookupCost",
+    "gradient_step_cost",
+    "lookup_cost",
+]

@@ -75,6 +75,10 @@ class LookupTrace:
 
     ``ids`` keeps its shape (*); ``one_hot`` is (ids.numel(), num_embeddings); ``gathered``,
     ``output`` and ``one_hot_output`` are (*, embedding_dim). All tensors are detached copies.
+
+    >>> trace = trace_lookup(torch.nn.Embedding(5, 2), torch.tensor([[4, 0, 4]]))
+    >>> tuple(trace.one_hot.shape), tuple(trace.output.shape), trace.all_equal
+    ((3, 5), (1, 3, 2), True)
     """
 
     ids: torch.Tensor  # (*) int64

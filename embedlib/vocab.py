@@ -170,6 +170,10 @@ class EncodedBatch:
     """A padded batch of ids with each sentence's length and a mask of real (non-pad) tokens.
 
     ``ids`` and ``mask`` are (batch, max_len); ``lengths`` is (batch,).
+
+    >>> batch = encode_batch(["a b c", "a"], build_vocabulary(["a b c", "a"]))
+    >>> batch.ids.tolist(), batch.lengths.tolist(), batch.mask[1].tolist()
+    ([[2, 3, 4], [2, 0, 0]], [3, 1], [True, False, False])
     """
 
     ids: torch.Tensor  # (batch, max_len) int64

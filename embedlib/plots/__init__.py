@@ -1,9 +1,48 @@
 """Matplotlib views of embedlib results; every function returns a Figure."""
 
-# --- plot modules (one line each) ---
-from embedlib.plots.curves import *  # noqa: F403
-from embedlib.plots.distribution import *  # noqa: F403
-from embedlib.plots.lookup import *  # noqa: F403
-from embedlib.plots.norms import *  # noqa: F403
-from embedlib.plots.table import *  # noqa: F403
-# --- end of plot modules ---
+from embedlib.plots.curves import (
+    plot_loss_curves,
+)
+from embedlib.plots.distribution import (
+    plot_row_norms_by_scheme,
+    plot_scaling_with_dim,
+    plot_scheme_grid,
+    plot_weight_histogram,
+)
+from embedlib.plots.lookup import (
+    plot_lookup,
+    plot_table,
+)
+from embedlib.plots.norms import (
+    plot_row_norms,
+)
+from embedlib.plots.table import (
+    plot_cost,
+    plot_refused,
+    plot_step,
+    plot_table_heatmap,
+    plot_update_trace,
+    update_step_figure,
+)
+
+__all__ = [
+    # embedlib.plots.lookup
+    "plot_lookup",
+    "plot_table",
+    # embedlib.plots.norms
+    "plot_row_norms",
+    # embedlib.plots.distribution
+    "plot_row_norms_by_scheme",
+    "plot_scaling_with_dim",
+    "plot_scheme_grid",
+    "plot_weight_histogram",
+    # embedlib.plots.curves
+    "plot_loss_curves",
+    # embedlib.plots.table
+    "plot_cost",
+    "plot_refused",
+    "plot_step",
+    "plot_table_heatmap",
+    "plot_update_trace",
+    "update_step_figure",
+]

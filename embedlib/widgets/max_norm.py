@@ -54,6 +54,10 @@ class MaxNormExplorer:
     """The live explorer: its widget, its two controls and the figure they redraw.
 
     Displaying the object displays ``widget``.
+
+    >>> explorer = max_norm_explorer(max_norm=1.0)
+    >>> explorer.max_norm.value, explorer.norm_type.description
+    (1.0, 'norm_type')
     """
 
     widget: widgets.VBox

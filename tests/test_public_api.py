@@ -1,0 +1,51 @@
+"""embedlib's public API is explicit, complete and documented with runnable examples."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+from types import ModuleType
+
+import pytest
+
+import embedlib
+import embedlib.plots
+import embedlib.widgets
+
+PACKAGES = [embedlib, embedlib.plots, embedlib.widgets]
+
+
+def _submodules(package: ModuleType) -> list[ModuleType]:
+    names = [m.name for m in pkgutil.iter_modules(package.__path__) if not m.name.startswith("_")]
+    modules = [importlib.import_module(f"{package.__name__}.{name}") for name in names]
+    return [m for m in modules if not hasattr(m, "__path__")]  # modules, not subpackages
+
+
+@pytest.mark.parametrize("package", PACKAGES, ids=lambda p: p.__name__)
+def test_package_all_is_the_union_of_its_modules(package: ModuleType) -> None:
+    expected = sorted(name for module in _submodules(package) for name in module.__all__)
+    assert sorted(package.__all__) == expected
+    assert len(set(package.__all__)) == len(package.__all__), "a name is exported twice"
+
+
+@pytest.mark.parametrize("package", PACKAGES, ids=lambda p: p.__name__)
+def test_every_public_callable_has_a_doctest(package: ModuleType) -> None:
+    undocumented = []
+    for module in _submodules(package):
+        for name in module.__all__:
+            obj = getattr(module, name)
+            if inspect.isfunction(obj) or inspect.isclass(obj):
+                doc = inspect.getdoc(obj) or ""
+                if ">>>" not in doc:
+                    undocumented.append(f"{module.__name__}.{name}")
+    assert undocumented == []
+
+
+def test_importing_embedlib_does_not_import_matplotlib() -> None:
+    code = "import sys, embedlib; print('matplotlib' in sys.modules)"
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.strip() == "False", result.stderr
