@@ -74,8 +74,9 @@ format: install
 test: install vendor system-deps lint
 	$(BIN)/pytest $(NBVAL_FLAGS)
 
+# JupyterLab refuses to run as root unless told; $(SUDO) is empty exactly when we are root.
 lab: install
-	$(BIN)/jupyter lab --notebook-dir=. chapters/index.ipynb
+	$(BIN)/jupyter lab --notebook-dir=. $(if $(SUDO),,--allow-root) chapters/index.ipynb
 
 # Re-execute every chapter in a fresh kernel, in place; nbconvert also saves widget state.
 execute: install
