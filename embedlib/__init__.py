@@ -64,6 +64,9 @@ from embedlib.params import (
     describe_model,
     snapshot_state,
 )
+from embedlib.rows import (
+    changed_rows,
+)
 from embedlib.toy import (
     MeanPoolClassifier,
     SweepRun,
@@ -141,6 +144,8 @@ __all__ = [
     "make_toy_task",
     "sweep_toy_task",
     "train_toy_task",
+    # embedlib.rows
+    "changed_rows",
     # embedlib.trace
     "LOSSES",
     "OPTIMIZERS",
