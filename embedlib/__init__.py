@@ -22,6 +22,7 @@ from embedlib.diagnose import (
 )
 from embedlib.grads import (
     EMBEDDING_KWARGS,
+    clip_sparse_grad_norm_,
     id_counts,
     row_gradients,
 )
@@ -110,6 +111,7 @@ __all__ = [
     "explain_ids",
     # embedlib.grads
     "EMBEDDING_KWARGS",
+    "clip_sparse_grad_norm_",
     "id_counts",
     "row_gradients",
     # embedlib.norms

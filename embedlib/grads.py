@@ -1,7 +1,8 @@
-"""The gradient each row of an embedding table receives from one lookup, always as a dense tensor.
+"""The gradient each row of an embedding table receives: measured (as a dense tensor) and clipped.
 
 Used to measure ``padding_idx`` (its row gets zero) and ``scale_grad_by_freq`` (each row's gradient
-is divided by how often its id occurs in the whole input of the call).
+is divided by how often its id occurs in the whole input of the call), and to clip the norm of a
+sparse gradient, which ``torch.nn.utils.clip_grad_norm_`` refuses.
 
 >>> ids = torch.tensor([0, 0, 0, 1, 2, 2])
 >>> row_gradients({"num_embeddings": 4, "embedding_dim": 1}, ids).flatten()
@@ -21,7 +22,7 @@ from torch import Tensor, nn
 
 from embedlib.norms import _check_ids
 
-__all__ = ["EMBEDDING_KWARGS", "id_counts", "row_gradients"]
+__all__ = ["EMBEDDING_KWARGS", "clip_sparse_grad_norm_", "id_counts", "row_gradients"]
 
 EMBEDDING_KWARGS = (
     "num_embeddings",
@@ -142,3 +143,41 @@ def id_counts(ids: Tensor, num_embeddings: int) -> Tensor:
         raise ValueError(f"num_embeddings must be >= 1 (the table size), got {num_embeddings}")
     _check_ids(ids, num_embeddings)
     return torch.bincount(ids.flatten().long().cpu(), minlength=num_embeddings)
+
+
+def clip_sparse_grad_norm_(parameter: Tensor, max_norm: float) -> float:
+    """Scale a sparse ``parameter.grad`` so its 2-norm is at most ``max_norm``; return the old norm.
+
+    The sparse counterpart of ``torch.nn.utils.clip_grad_norm_`` for one parameter (that function
+    has no sparse kernel): same formula, ``grad * min(1, max_norm / (norm + 1e-6))``, computed on
+    the values of the coalesced gradient (repeated ids summed first), so ``.grad`` stays sparse.
+
+    >>> table = torch.nn.Embedding(5, 2, sparse=True)
+    >>> table(torch.tensor([1, 3, 3])).sum().backward()  # rows 1 and 3 get [1, 1] and [2, 2]
+    >>> round(clip_sparse_grad_norm_(table.weight, max_norm=1.0), 4)  # sqrt(1 + 1 + 4 + 4)
+    3.1623
+    >>> table.weight.grad.is_sparse, round(table.weight.grad.to_dense().norm().item(), 4)
+    (True, 1.0)
+    """
+    if not isinstance(parameter, Tensor):
+        raise TypeError(
+            f"parameter must be a tensor with a .grad (e.g. embedding.weight), "
+            f"got {type(parameter).__name__}"
+        )
+    if isinstance(max_norm, bool) or not isinstance(max_norm, int | float):
+        raise TypeError(f"max_norm must be a number, got {type(max_norm).__name__}")
+    if not 0 < max_norm < float("inf"):
+        raise ValueError(f"max_norm must be a finite number > 0, got {max_norm}")
+    grad = parameter.grad
+    if grad is None:
+        raise ValueError("parameter.grad is None: call backward() before clipping the gradient")
+    if not grad.is_sparse:
+        raise ValueError(
+            f"parameter.grad is dense (layout {grad.layout}), not sparse; "
+            "clip dense gradients with torch.nn.utils.clip_grad_norm_"
+        )
+    grad = grad.coalesce()  # one value row per id
+    total_norm = torch.linalg.vector_norm(grad.values()).item()
+    scale = min(1.0, max_norm / (total_norm + 1e-6))
+    parameter.grad = grad * scale  # still sparse
+    return total_norm

@@ -1,4 +1,4 @@
-"""row_gradients against hand counts, and id_counts against a Python Counter."""
+"""row_gradients vs hand counts, id_counts vs a Counter, clip_sparse_grad_norm_ vs torch."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from torch import nn
 
-from embedlib.grads import id_counts, row_gradients
+from embedlib.grads import clip_sparse_grad_norm_, id_counts, row_gradients
 
 IDS = torch.tensor([0, 0, 0, 1, 2, 2])
 
@@ -121,3 +121,55 @@ def test_sparse_with_scale_grad_by_freq_is_refused():
     out = emb(torch.tensor([0, 0, 1]))
     with pytest.raises(RuntimeError, match="scale_grad_by_freq not supported with sparse"):
         out.sum().backward()
+
+
+def _sparse_and_dense_twins(ids: torch.Tensor, seed: int = 0) -> tuple[nn.Embedding, nn.Embedding]:
+    """Two tables with the same weights, one sparse and one dense, after the same backward."""
+    weight = torch.randn(10, 4, generator=torch.Generator().manual_seed(seed))
+    sparse = nn.Embedding(10, 4, sparse=True, _weight=weight.clone())
+    dense = nn.Embedding(10, 4, _weight=weight.clone())
+    for table in (sparse, dense):
+        table(ids).pow(2).sum().backward()
+    return sparse, dense
+
+
+@pytest.mark.parametrize("max_norm", [0.5, 1e6])  # clipped, and left alone
+def test_clip_sparse_grad_norm_matches_clip_grad_norm_on_a_dense_copy(max_norm):
+    ids = torch.tensor([0, 3, 3, 9])
+    sparse, dense = _sparse_and_dense_twins(ids)
+    expected_norm = torch.nn.utils.clip_grad_norm_(dense.parameters(), max_norm=max_norm)
+    total_norm = clip_sparse_grad_norm_(sparse.weight, max_norm=max_norm)
+    assert sparse.weight.grad.is_sparse
+    assert total_norm == pytest.approx(expected_norm.item(), rel=1e-6)
+    assert torch.allclose(sparse.weight.grad.to_dense(), dense.weight.grad, atol=1e-6)
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    ids=st.lists(st.integers(0, 9), min_size=1, max_size=12),
+    max_norm=st.floats(0.01, 100.0),
+    seed=st.integers(0, 1000),
+)
+def test_property_clip_sparse_grad_norm_oracle(ids, max_norm, seed):
+    sparse, dense = _sparse_and_dense_twins(torch.tensor(ids), seed)
+    torch.nn.utils.clip_grad_norm_(dense.parameters(), max_norm=max_norm)
+    clip_sparse_grad_norm_(sparse.weight, max_norm=max_norm)
+    assert torch.allclose(sparse.weight.grad.to_dense(), dense.weight.grad, rtol=1e-5, atol=1e-6)
+    assert sparse.weight.grad.to_dense().norm().item() <= max_norm * (1 + 1e-5)
+
+
+def test_clip_sparse_grad_norm_errors():
+    table = nn.Embedding(3, 2, sparse=True)
+    with pytest.raises(ValueError, match=r"grad is None: call backward\(\)"):
+        clip_sparse_grad_norm_(table.weight, max_norm=1.0)
+    table(torch.tensor([1])).sum().backward()
+    with pytest.raises(ValueError, match="max_norm must be a finite number > 0, got 0"):
+        clip_sparse_grad_norm_(table.weight, max_norm=0)
+    with pytest.raises(TypeError, match="max_norm must be a number"):
+        clip_sparse_grad_norm_(table.weight, max_norm="1")
+    with pytest.raises(TypeError, match="parameter must be a tensor"):
+        clip_sparse_grad_norm_(table, max_norm=1.0)
+    dense = nn.Embedding(3, 2)
+    dense(torch.tensor([1])).sum().backward()
+    with pytest.raises(ValueError, match=r"dense .* torch\.nn\.utils\.clip_grad_norm_"):
+        clip_sparse_grad_norm_(dense.weight, max_norm=1.0)
