@@ -152,8 +152,11 @@ def _row_norms(state: Tensor, num_embeddings: int, rows: Tensor | slice) -> Tens
         norms = torch.zeros(num_embeddings, dtype=state.dtype)
         norms[state.indices()[0]] = torch.linalg.vector_norm(state.values(), dim=1)
         return norms
+    if isinstance(rows, slice):
+        return torch.linalg.vector_norm(state, dim=1)
     norms = torch.full((num_embeddings,), float("nan"))  # NaN: not measured
-    norms[rows] = torch.linalg.vector_norm(state[rows], dim=1)
+    # index_select, not state[rows]: advanced indexing is ~50x slower for a few thousand rows
+    norms[rows] = torch.linalg.vector_norm(state.index_select(0, rows), dim=1)
     return norms
 
 
@@ -163,9 +166,9 @@ def _grad_rows(grad: Tensor, rows: Tensor, num_embeddings: int) -> tuple[Tensor,
     if grad.is_sparse:  # bytes as held: uncoalesced, one (index, row) pair per lookup
         nbytes = grad._indices().numel() * 8 + grad._values().numel() * grad.element_size()
         grad = grad.coalesce()
-        mask[grad.indices()[0][grad.values().ne(0).any(dim=1)]] = True
+        mask[grad.indices()[0][grad.values().abs().amax(dim=1).ne(0)]] = True
         return mask, nbytes
-    mask[rows] = grad.index_select(0, rows).ne(0).any(dim=1)
+    mask[rows] = grad.index_select(0, rows).abs().amax(dim=1).ne(0)
     return mask, grad.numel() * grad.element_size()
 
 
@@ -273,11 +276,16 @@ def trace_updates(
         except (RuntimeError, TypeError, ValueError) as error:
             return RefusedCombination(config, type(error).__name__, str(error))
         with torch.no_grad():
-            after = weight.detach() if full else weight.detach().index_select(0, rows)
-            delta = after - before  # (rows, embedding_dim)
+            # after - before, (rows, embedding_dim), computed in place in a buffer we own
+            if full:
+                delta = before.neg_().add_(weight.detach())
+            else:
+                delta = weight.detach().index_select(0, rows).sub_(before)
             changed_rows = torch.zeros(num_embeddings, dtype=torch.bool)
             row_change = torch.zeros(num_embeddings)
-            changed_rows[rows] = delta.ne(0).any(dim=1)
+            # a row changed iff its largest |change| is nonzero (NaN counts as a change, as with
+            # ne(0)); amax is several times faster than delta.ne(0).any(dim=1)
+            changed_rows[rows] = delta.abs().amax(dim=1).ne(0)
             row_change[rows] = torch.linalg.vector_norm(delta, dim=1)
             state = {k: v for k, v in held.items() if torch.is_tensor(v) and v.dim() == 2}
             state_norms = {k: _row_norms(v, num_embeddings, rows) for k, v in state.items()}

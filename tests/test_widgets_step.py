@@ -76,3 +76,25 @@ def test_frames_show_refusals_and_reject_bad_configs():
         step_through_frames({"x": "sgd"})
     with pytest.raises(ValueError, match="optimizer must be one of"):
         step_through(optimizer="lbfgs")
+
+
+def test_frames_look_like_a_fresh_full_render_of_each_step():
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    from embedlib.plots.table import plot_step
+    from embedlib.widgets.frames import render_png
+
+    schedule, configs = (
+        [[1, 2], [3], [3]],
+        {"SGD": {"optimizer": "sgd"}, "Adam": {"optimizer": "adam"}},
+    )
+    demo = step_through_frames(configs, schedule, num_embeddings=6, embedding_dim=3)
+    frames = pngs(demo)  # SGD steps 0..2, then Adam steps 0..2 (one figure, updated and blitted)
+    for i, (kwargs, step) in enumerate([(c, s) for c in configs.values() for s in range(3)]):
+        trace = trace_updates(schedule, num_embeddings=6, embedding_dim=3, **kwargs)
+        full = render_png(plot_step(trace, step))
+        a, b = (np.asarray(Image.open(io.BytesIO(p)).convert("RGB")) for p in (frames[i], full))
+        assert np.any(a != b, axis=-1).mean() < 0.02, (kwargs, step)

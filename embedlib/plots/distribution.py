@@ -119,15 +119,20 @@ def plot_scheme_grid(
         raise ValueError(f"ncols must be a positive int, got {ncols!r}")
     ncols = min(ncols, len(tables))
     nrows = math.ceil(len(tables) / ncols)
-    fig, axes = new_figure(
-        nrows=nrows, ncols=ncols, squeeze=False,
-        figsize=(panel_size[0] * ncols, panel_size[1] * nrows),
-    )  # fmt: skip
+    width, height = panel_size[0] * ncols, panel_size[1] * nrows
+    fig, axes = new_figure(nrows=nrows, ncols=ncols, squeeze=False, figsize=(width, height),
+                           layout=None)  # fmt: skip
+    # Fixed margins (in inches, so any grid fits): a layout engine would cost more than the
+    # drawing. Room above each panel for its two-line title, below for its tick labels.
+    margins = {"left": 0.1 / width, "right": 1 - 0.1 / width, "bottom": 0.3 / height}
+    fig.subplots_adjust(**margins, top=1 - 0.45 / height, wspace=0.08, hspace=0.6)
     for ax, (name, weight) in zip(axes.flat, tables.items(), strict=False):
         table = _check_table(weight, f"tables[{name!r}]")
         values = table.flatten()
         lo, hi = values.min().item(), values.max().item()
-        ax.hist(values.numpy(), bins=bins, range=(lo, hi), density=True, color="C0", alpha=0.6)
+        heights, edges = torch.histogram(values, bins=bins, range=(lo, hi), density=True)
+        # one filled step patch per panel draws like ax.hist's bars, for a fraction of the cost
+        ax.stairs(heights.numpy(), edges.numpy(), fill=True, color="C0", alpha=0.6)
         x = torch.linspace(lo - 0.1 * (hi - lo), hi + 0.1 * (hi - lo), 401)
         n, d = table.shape
         ax.plot(x.numpy(), scheme_density(name, x, num_embeddings=n, embedding_dim=d).numpy(),
@@ -135,6 +140,7 @@ def plot_scheme_grid(
         theory = INIT_SCHEMES[name].theoretical_std(n, d)
         ax.set_title(f"{name}\nstd {values.std().item():.3g} (theory {theory:.3g})", fontsize=8)
         ax.tick_params(labelsize=7)
+        ax.locator_params(axis="x", nbins=5)  # narrow panels: keep tick labels apart
         ax.set_yticks([])
     for ax in list(axes.flat)[len(tables) :]:
         ax.set_visible(False)

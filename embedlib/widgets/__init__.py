@@ -7,6 +7,8 @@ from embedlib.widgets.frames import (
     LiveView,
     frame_player,
     frame_selector,
+    png_player,
+    png_selector,
     render_png,
 )
 from embedlib.widgets.init_explorer import (
@@ -34,6 +36,8 @@ __all__ = [
     "LiveView",
     "frame_player",
     "frame_selector",
+    "png_player",
+    "png_selector",
     "render_png",
     # embedlib.widgets.blit
     "BlitRenderer",

@@ -2,8 +2,9 @@
 
 Most of a matplotlib render is text: tick labels, legends, axis labels. A live widget usually
 changes only data (an image's values, bar lengths, a title), so the static part is drawn once,
-kept as a bitmap, and each update restores it and draws just the artists that change. Whenever
-the layout changes (axis limits, visibility, figure size), the next render is a full draw again.
+kept as a bitmap, and each update restores it and draws just the artists that change (and the
+spines and in-axes legends, which a full draw puts on top of the data). Whenever the layout
+changes (axis limits, visibility, figure size), the next render is a full draw again.
 """
 
 from __future__ import annotations
@@ -43,16 +44,32 @@ class BlitRenderer:
         self.canvas = FigureCanvasAgg(fig)
         self._background = None
         self._layout: tuple | None = None
+        self._legends_on_top: set[int] = set()
         self.full_draws = 0
 
-    def _data_artists(self) -> list[Artist]:
-        """Artists that show data or per-update text: everything but axes frames and legends."""
-        artists: list[Artist] = [*self.fig.texts]
-        if self.fig._suptitle is not None:
-            artists.append(self.fig._suptitle)
+    def _overlay(self) -> list[Artist]:
+        """What is drawn over the cached bitmap, in drawing order.
+
+        Data artists (images, collections, lines, patches, texts, titles) change between
+        updates. Spines and legends inside the axes do not, but they must stay on top of the
+        data as in a full draw, so each axes' overlay is its data artists, spines and such a
+        legend, sorted by zorder. Tick labels, axis labels and legends placed outside the axes
+        stay in the bitmap: nothing is drawn over them.
+        """
+        overlay: list[Artist] = []
         for ax in self.fig.axes:
-            artists += [*ax.images, *ax.collections, *ax.lines, *ax.patches, *ax.texts, ax.title]
-        return artists
+            if not ax.get_visible():
+                continue
+            artists = [*ax.images, *ax.collections, *ax.lines, *ax.patches, *ax.texts, ax.title]
+            artists += ax.spines.values()
+            if ax.legend_ is not None and id(ax.legend_) in self._legends_on_top:
+                artists.append(ax.legend_)
+            overlay += sorted(artists, key=lambda artist: artist.get_zorder())  # as Axes.draw
+        overlay += self.fig.texts
+        suptitle = self.fig._suptitle
+        if suptitle is not None and all(suptitle is not text for text in self.fig.texts):
+            overlay.append(suptitle)  # older matplotlib keeps it out of fig.texts
+        return [artist for artist in overlay if artist.get_visible()]
 
     def _layout_key(self) -> tuple:
         """What the static bitmap depends on; a change forces a full draw."""
@@ -66,23 +83,32 @@ class BlitRenderer:
 
     def render(self) -> bytes:
         """Return the figure as PNG bytes, with a full draw only when the layout changed."""
-        artists = [
-            a
-            for a in self._data_artists()
-            if a.get_visible() and (a.axes is None or a.axes.get_visible())
-        ]
         layout = self._layout_key()
-        if self._background is None or layout != self._layout:
+        full_draw = self._background is None or layout != self._layout
+        if full_draw:  # legends over the axes area are redrawn on top of the data each time
+            renderer = self.canvas.get_renderer()
+            self._legends_on_top = {
+                id(ax.legend_)
+                for ax in self.fig.axes
+                if ax.legend_ is not None
+                and ax.legend_.get_window_extent(renderer).overlaps(ax.bbox)
+            }
+        artists = self._overlay()
+        if full_draw:
+            animated = [artist.get_animated() for artist in artists]
             for artist in artists:
                 artist.set_animated(True)  # left out of the full draw: drawn on top below
-            self.canvas.draw()
+            try:
+                self.canvas.draw()
+            finally:  # a later savefig of the figure draws everything again
+                for artist, was_animated in zip(artists, animated, strict=True):
+                    artist.set_animated(was_animated)
             self._background = self.canvas.copy_from_bbox(self.fig.bbox)
             self._layout = self._layout_key()  # after the draw: a layout engine may move axes
             self.full_draws += 1
         else:
             self.canvas.restore_region(self._background)
         for artist in artists:
-            artist.set_animated(True)
             self.fig.draw_artist(artist)
         width, height = self.canvas.get_width_height()
         image = Image.frombuffer("RGBA", (width, height), self.canvas.buffer_rgba(), "raw")

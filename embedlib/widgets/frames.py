@@ -20,7 +20,16 @@ from matplotlib.figure import Figure
 
 from embedlib.widgets.blit import BlitRenderer
 
-__all__ = ["LiveView", "frame_player", "frame_selector", "render_png"]
+__all__ = [
+    "LiveView",
+    "frame_player",
+    "frame_selector",
+    "png_player",
+    "png_selector",
+    "render_png",
+]
+
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
 def render_png(fig: Figure, *, dpi: int = 72) -> bytes:
@@ -46,22 +55,91 @@ def render_png(fig: Figure, *, dpi: int = 72) -> bytes:
     return buffer.getvalue()
 
 
-def _frame_output(fig: Figure, dpi: int) -> widgets.Output:
-    """An Output holding ``fig`` as a PNG, filled without a kernel round trip."""
+def _png_output(png: bytes) -> widgets.Output:
+    """An Output holding one PNG, filled without a kernel round trip."""
     out = widgets.Output()
-    out.append_display_data(Image(data=render_png(fig, dpi=dpi), format="png"))
-    plt.close(fig)
+    out.append_display_data(Image(data=png, format="png"))
     return out
 
 
-def _check_figures(figures: Sequence[Figure], labels: Sequence[str]) -> None:
-    if len(figures) == 0:
-        raise ValueError("figures is empty: pass at least one Figure to show")
-    if len(labels) != len(figures):
+def _check_pngs(pngs: Sequence[bytes], labels: Sequence[str], what: str = "pngs") -> None:
+    if len(pngs) == 0:
+        raise ValueError(f"{what} is empty: pass at least one frame to show")
+    if len(labels) != len(pngs):
         raise ValueError(
-            f"labels has {len(labels)} entries but figures has {len(figures)}; "
+            f"labels has {len(labels)} entries but {what} has {len(pngs)}; "
             "give exactly one label per frame"
         )
+    for i, png in enumerate(pngs):
+        if not isinstance(png, bytes | bytearray) or not png.startswith(_PNG_SIGNATURE):
+            raise TypeError(
+                f"{what}[{i}] must be PNG bytes (e.g. from render_png), got {type(png).__name__}"
+            )
+
+
+def _render_all(figures: Sequence[Figure], dpi: int) -> list[bytes]:
+    """Render each figure once and close it."""
+    for i, fig in enumerate(figures):
+        if not isinstance(fig, Figure):
+            raise TypeError(f"figures[{i}] must be a matplotlib Figure, got {type(fig).__name__}")
+    pngs = []
+    for fig in figures:
+        pngs.append(render_png(fig, dpi=dpi))
+        plt.close(fig)
+    return pngs
+
+
+def png_player(
+    pngs: Sequence[bytes],
+    labels: Sequence[str],
+    *,
+    description: str = "step",
+    play: bool = True,
+    interval_ms: int = 700,
+) -> widgets.VBox:
+    """Return a kernel-free player over already-rendered PNG frames: a slider (and Play button).
+
+    >>> from embedlib.plots._figure import new_figure
+    >>> fig, ax = new_figure(figsize=(1, 1))
+    >>> player = png_player([render_png(fig)] * 3, ["a", "b", "c"], play=False)
+    >>> slider, caption = player.children[0].children
+    >>> len(player.children[-1].children), slider.max, caption.children[2].value
+    (3, 2, 'c')
+    """
+    _check_pngs(pngs, labels)
+    if interval_ms <= 0:
+        raise ValueError(
+            f"interval_ms must be a positive number of milliseconds, got {interval_ms}"
+        )
+    last = len(pngs) - 1
+    stack = widgets.Stack([_png_output(png) for png in pngs], selected_index=0)
+    slider = widgets.IntSlider(value=0, min=0, max=last, description=description)
+    caption = widgets.Stack([widgets.Label(str(label)) for label in labels], selected_index=0)
+    widgets.jslink((slider, "value"), (stack, "selected_index"))
+    widgets.jslink((slider, "value"), (caption, "selected_index"))
+    controls: list[widgets.Widget] = [slider, caption]
+    if play:
+        player = widgets.Play(value=0, min=0, max=last, interval=interval_ms, description="play")
+        widgets.jslink((player, "value"), (slider, "value"))
+        controls.insert(0, player)
+    return widgets.VBox([widgets.HBox(controls), stack])
+
+
+def png_selector(pngs_by_label: Mapping[str, bytes], *, description: str = "show") -> widgets.VBox:
+    """Return a kernel-free selector over already-rendered PNG frames: a Dropdown.
+
+    >>> from embedlib.plots._figure import new_figure
+    >>> fig, ax = new_figure(figsize=(1, 1))
+    >>> selector = png_selector({"sgd": render_png(fig), "adam": render_png(fig)})
+    >>> selector.children[0].options, len(selector.children[1].children)
+    (('sgd', 'adam'), 2)
+    """
+    labels = list(pngs_by_label)
+    _check_pngs(list(pngs_by_label.values()), labels, "pngs_by_label")
+    stack = widgets.Stack([_png_output(png) for png in pngs_by_label.values()], selected_index=0)
+    dropdown = widgets.Dropdown(options=labels, index=0, description=description)
+    widgets.jslink((dropdown, "index"), (stack, "selected_index"))
+    return widgets.VBox([dropdown, stack])
 
 
 def frame_player(
@@ -75,7 +153,8 @@ def frame_player(
 ) -> widgets.VBox:
     """Return a kernel-free player: a slider (and Play button) switching precomputed frames.
 
-    The figures are rendered and closed here; the returned widget needs no kernel to work.
+    The figures are rendered and closed here (then see ``png_player``); the returned widget
+    needs no kernel to work.
 
     >>> import matplotlib.pyplot as plt
     >>> with plt.ioff():
@@ -85,23 +164,19 @@ def frame_player(
     >>> len(stack.children), stack.selected_index
     (3, 0)
     """
-    _check_figures(figures, labels)
-    if interval_ms <= 0:
+    if len(figures) == 0:
+        raise ValueError("figures is empty: pass at least one Figure to show")
+    if len(labels) != len(figures):
+        raise ValueError(
+            f"labels has {len(labels)} entries but figures has {len(figures)}; "
+            "give exactly one label per frame"
+        )
+    if interval_ms <= 0:  # before rendering anything
         raise ValueError(
             f"interval_ms must be a positive number of milliseconds, got {interval_ms}"
         )
-    last = len(figures) - 1
-    stack = widgets.Stack([_frame_output(fig, dpi) for fig in figures], selected_index=0)
-    slider = widgets.IntSlider(value=0, min=0, max=last, description=description)
-    caption = widgets.Stack([widgets.Label(str(label)) for label in labels], selected_index=0)
-    widgets.jslink((slider, "value"), (stack, "selected_index"))
-    widgets.jslink((slider, "value"), (caption, "selected_index"))
-    controls: list[widgets.Widget] = [slider, caption]
-    if play:
-        player = widgets.Play(value=0, min=0, max=last, interval=interval_ms, description="play")
-        widgets.jslink((player, "value"), (slider, "value"))
-        controls.insert(0, player)
-    return widgets.VBox([widgets.HBox(controls), stack])
+    pngs = _render_all(figures, dpi)
+    return png_player(pngs, labels, description=description, play=play, interval_ms=interval_ms)
 
 
 def frame_selector(
@@ -112,6 +187,8 @@ def frame_selector(
 ) -> widgets.VBox:
     """Return a kernel-free selector: a Dropdown switching precomputed frames.
 
+    The figures are rendered and closed here (then see ``png_selector``).
+
     >>> import matplotlib.pyplot as plt
     >>> with plt.ioff():
     ...     figs = {name: plt.subplots(figsize=(1, 1))[0] for name in ["sgd", "adam"]}
@@ -119,14 +196,10 @@ def frame_selector(
     >>> selector.children[0].options, selector.children[1].selected_index
     (('sgd', 'adam'), 0)
     """
-    labels = list(figures_by_label)
-    _check_figures(list(figures_by_label.values()), labels)
-    stack = widgets.Stack(
-        [_frame_output(fig, dpi) for fig in figures_by_label.values()], selected_index=0
-    )
-    dropdown = widgets.Dropdown(options=labels, index=0, description=description)
-    widgets.jslink((dropdown, "index"), (stack, "selected_index"))
-    return widgets.VBox([dropdown, stack])
+    if len(figures_by_label) == 0:
+        raise ValueError("figures_by_label is empty: pass at least one Figure to show")
+    pngs = _render_all(list(figures_by_label.values()), dpi)
+    return png_selector(dict(zip(figures_by_label, pngs, strict=True)), description=description)
 
 
 class LiveView:

@@ -13,8 +13,7 @@ import torch
 
 from embedlib.init import INIT_SCHEMES, make_table, scheme_density, table_stats
 from embedlib.plots._figure import new_figure
-from embedlib.plots.distribution import plot_weight_histogram
-from embedlib.widgets.frames import LiveView, frame_selector
+from embedlib.widgets.frames import LiveView, png_selector, render_png
 
 __all__ = ["DEFAULT_FRAME_CHOICES", "InitExplorer", "init_explorer", "init_explorer_frames"]
 
@@ -165,15 +164,40 @@ def init_explorer_frames(
     """
     if len(choices) == 0:
         raise ValueError("choices is empty: pass (scheme, num_embeddings, embedding_dim) tuples")
-    figures = {}
     for choice in choices:
         if len(choice) != 3:
             raise ValueError(
                 f"each choice must be (scheme, num_embeddings, embedding_dim), got {choice!r}"
             )
-        name, n, d = choice
+        if choice[0] not in INIT_SCHEMES:
+            raise ValueError(f"unknown scheme {choice[0]!r}; valid: {', '.join(INIT_SCHEMES)}")
+    if not isinstance(bins, int) or bins < 1:
+        raise ValueError(f"bins must be a positive int, got {bins!r}")
+    # One figure with fixed margins, updated in place per choice: no figure or layout pass per
+    # frame (the limits change with every scheme, so each frame is still one full draw).
+    fig, ax = new_figure(figsize=(6, 3), dpi=dpi, layout=None)
+    fig.subplots_adjust(left=0.1, right=0.97, bottom=0.16, top=0.9)
+    steps = ax.stairs([0.0], [0.0, 1.0], fill=True, color="C0", alpha=0.6, label="measured")
+    (curve,) = ax.plot([], [], color="C1", lw=1.8, label="theory")
+    ax.set_xlabel("weight value")
+    ax.set_ylabel("density")
+    legend = ax.legend(fontsize="small", loc="upper right")
+    pngs = {}
+    for name, n, d in choices:
         weight = make_table(n, d, name, seed=seed)
-        fig = plot_weight_histogram(weight, densities=[name], bins=bins, figsize=(6, 3))
-        fig.axes[0].set_title(_frame_title(name, n, d, weight), fontsize=8)
-        figures[f"{name}, {n} x {d}"] = fig
-    return frame_selector(figures, description="table", dpi=dpi)
+        values = weight.flatten()
+        lo, hi = values.min().item(), values.max().item()
+        heights, edges = torch.histogram(values, bins=bins, range=(lo, hi), density=True)
+        steps.set_data(heights.numpy(), edges.numpy())
+        pad = 0.15 * (hi - lo) + 1e-6
+        x = torch.linspace(lo - pad, hi + pad, 801)
+        pdf = scheme_density(name, x, num_embeddings=n, embedding_dim=d)
+        curve.set_data(x.numpy(), pdf.numpy())
+        ax.set_xlim(lo - pad, hi + pad)
+        ax.set_ylim(0, 1.05 * max(heights.max().item(), pdf.max().item()))
+        measured_label, theory_label = legend.get_texts()
+        measured_label.set_text(f"measured ({values.numel():,} values)")
+        theory_label.set_text(name)
+        ax.set_title(_frame_title(name, n, d, weight), fontsize=8)
+        pngs[f"{name}, {n} x {d}"] = render_png(fig, dpi=dpi)
+    return png_selector(pngs, description="table")

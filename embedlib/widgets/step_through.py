@@ -15,7 +15,8 @@ from matplotlib.figure import Figure
 
 from embedlib.plots.table import plot_refused, plot_step, update_step_figure
 from embedlib.trace import RefusedCombination, UpdateTrace, trace_updates
-from embedlib.widgets.frames import LiveView, frame_player
+from embedlib.widgets.blit import BlitRenderer
+from embedlib.widgets.frames import LiveView, png_player, render_png
 
 __all__ = ["DEFAULT_CONFIGS", "DEFAULT_SCHEDULE", "step_through", "step_through_frames"]
 
@@ -58,21 +59,32 @@ def step_through_frames(
     """
     if len(configs) == 0:
         raise ValueError("configs is empty: pass {label: trace_updates keyword arguments}")
-    players = []
     for label, kwargs in configs.items():
         if not isinstance(kwargs, Mapping):
             raise TypeError(f"configs[{label!r}] must be a dict of trace_updates arguments")
-        result = trace_updates(
+    results = {
+        label: trace_updates(
             schedule, num_embeddings=num_embeddings, embedding_dim=embedding_dim, **kwargs
         )
-        steps = 1 if isinstance(result, RefusedCombination) else len(result.steps)
-        figures = [_figure(result, step) for step in range(steps)]
-        labels = (
-            ["refused by PyTorch"]
-            if isinstance(result, RefusedCombination)
-            else [f"step {s}: looked up {list(map(int, schedule[s]))}" for s in range(steps)]
-        )
-        players.append(frame_player(figures, labels, play=False, dpi=dpi))
+        for label, kwargs in configs.items()
+    }
+    # Every step of every traced config has the same layout: draw one figure, update it in
+    # place and blit (only the data is redrawn), instead of a full render per frame.
+    fig = renderer = None
+    players = []
+    for result in results.values():
+        if isinstance(result, RefusedCombination):
+            pngs, labels = [render_png(plot_refused(result), dpi=dpi)], ["refused by PyTorch"]
+        else:
+            if fig is None:
+                fig = plot_step(result, 0)
+                renderer = BlitRenderer(fig, dpi=dpi)
+            pngs, labels = [], []
+            for step in range(len(result.steps)):
+                update_step_figure(fig, result, step)
+                pngs.append(renderer.render())
+                labels.append(f"step {step}: looked up {list(map(int, schedule[step]))}")
+        players.append(png_player(pngs, labels, play=False))
     stack = widgets.Stack(players, selected_index=0)
     dropdown = widgets.Dropdown(options=list(configs), index=0, description="optimizer")
     widgets.jslink((dropdown, "index"), (stack, "selected_index"))
