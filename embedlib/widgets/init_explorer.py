@@ -25,6 +25,7 @@ DEFAULT_FRAME_CHOICES: tuple[tuple[str, int, int], ...] = (
     ("xavier_uniform", 1000, 64),
     ("xavier_normal", 1000, 64),
     ("xavier_normal", 10000, 64),
+    ("kaiming_uniform", 1000, 64),
     ("kaiming_normal", 1000, 64),
     ("kaiming_normal", 1000, 256),
     ("trunc_normal", 1000, 64),
