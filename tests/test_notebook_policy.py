@@ -38,9 +38,18 @@ def test_every_code_cell_was_executed_in_order(path: Path) -> None:
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_setup_cell_is_deterministic_and_path_free(path: Path) -> None:
-    setup = _source(_code_cells(path)[0])
+    setup_cell = _code_cells(path)[0]
+    setup = _source(setup_cell)
     assert setup.startswith("%xmode Minimal\n%matplotlib inline\n")
     assert "torch.manual_seed(" in setup
+    # The site hides the setup cell's one line of output ("Exception reporting mode: Minimal").
+    assert "remove-output" in setup_cell["metadata"].get("tags", [])
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_no_run_timestamps_are_committed(path: Path) -> None:
+    # `make execute` passes record_timing=False; timestamps would change on every run.
+    assert all("execution" not in cell["metadata"] for cell in _code_cells(path))
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
