@@ -172,6 +172,23 @@ def _grad_rows(grad: Tensor, rows: Tensor, num_embeddings: int) -> tuple[Tensor,
     return mask, grad.numel() * grad.element_size()
 
 
+def _moved(delta: Tensor, norms: Tensor) -> Tensor:
+    """Rows of ``delta`` with any nonzero element, given their L2 ``norms`` (as ``amax.ne(0)``).
+
+    A nonzero norm (NaN and inf included) means a nonzero element, so no second pass over
+    ``delta``; a zero norm can hide changes whose squares underflow, so only those rows are
+    checked element by element.
+
+    >>> _moved(torch.tensor([[0.0, 1e-30], [0.0, 0.0], [3.0, 4.0]]), torch.tensor([0.0, 0.0, 5.0]))
+    tensor([ True, False,  True])
+    """
+    moved = norms.ne(0)
+    if not bool(moved.all()):
+        still = (~moved).nonzero().flatten()
+        moved[still] = delta.index_select(0, still).abs().amax(dim=1).ne(0)
+    return moved
+
+
 def _opt_kwargs(optimizer: str, lr: float, momentum: Any, weight_decay: Any, kwargs: dict) -> dict:
     """The keyword arguments for the torch optimizer class."""
     if optimizer not in OPTIMIZERS:
@@ -252,6 +269,7 @@ def trace_updates(
     config = replace(config, momentum=group.get("momentum"), weight_decay=group.get("weight_decay"))
     decays_every_row = bool(config.weight_decay)
     seen = torch.zeros(num_embeddings, dtype=torch.bool)  # rows looked up so far
+    seen_rows = torch.empty(0, dtype=torch.long)  # the same rows as ids, in order of first lookup
     held = opt.state[weight]  # the optimizer fills this dict: momentum_buffer, exp_avg, ...
     records = []
     for step, ids in enumerate(batches):
@@ -260,11 +278,14 @@ def trace_updates(
         value = out.sum() if loss == "sum" else 0.5 * out.pow(2).sum()
         value.backward()
         batch_rows = ids.flatten().unique()
-        seen[batch_rows] = True
+        # kept incrementally: seen.nonzero() over the whole table every step is slow for big tables
+        new_rows = batch_rows[~seen.index_select(0, batch_rows)]
+        seen[new_rows] = True
+        seen_rows = torch.cat([seen_rows, new_rows]) if len(new_rows) else seen_rows
         rows_with_grad, grad_bytes = _grad_rows(weight.grad, batch_rows, num_embeddings)
         # Only rows with a gradient or carried state can move, unless weight decay touches all.
         carried = any(torch.is_tensor(v) and v.dim() == 2 for v in held.values())
-        rows = seen.nonzero().flatten() if carried else batch_rows[rows_with_grad[batch_rows]]
+        rows = seen_rows if carried else batch_rows[rows_with_grad.index_select(0, batch_rows)]
         if record_weights or decays_every_row or len(rows) == num_embeddings:
             rows = slice(None)
         full = isinstance(rows, slice)
@@ -283,10 +304,14 @@ def trace_updates(
                 delta = weight.detach().index_select(0, rows).sub_(before)
             changed_rows = torch.zeros(num_embeddings, dtype=torch.bool)
             row_change = torch.zeros(num_embeddings)
-            # a row changed iff its largest |change| is nonzero (NaN counts as a change, as with
-            # ne(0)); amax is several times faster than delta.ne(0).any(dim=1)
-            changed_rows[rows] = delta.abs().amax(dim=1).ne(0)
-            row_change[rows] = torch.linalg.vector_norm(delta, dim=1)
+            norms = torch.linalg.vector_norm(delta, dim=1)
+            if full:
+                # a row changed iff its largest |change| is nonzero (NaN counts as a change, as
+                # with ne(0)); amax is several times faster than delta.ne(0).any(dim=1)
+                changed_rows[rows] = delta.abs().amax(dim=1).ne(0)
+            else:
+                changed_rows[rows] = _moved(delta, norms)
+            row_change[rows] = norms
             state = {k: v for k, v in held.items() if torch.is_tensor(v) and v.dim() == 2}
             state_norms = {k: _row_norms(v, num_embeddings, rows) for k, v in state.items()}
         record = StepRecord(

@@ -163,3 +163,15 @@ def test_bad_inputs_name_the_problem():
         trace_updates([[1]], loss="mse", **kwargs)
     with pytest.raises(ValueError, match="num_embeddings must be a positive int"):
         trace_updates([[1]], num_embeddings=0, embedding_dim=2)
+
+
+def test_cheap_change_test_catches_changes_whose_norm_underflows():
+    from embedlib.trace import _moved
+
+    delta = torch.tensor(
+        [[0.0, 1e-30], [0.0, 0.0], [float("nan"), 0.0], [1e-38, -1e-40], [3.0, 4.0]]
+    )
+    norms = torch.linalg.vector_norm(delta, dim=1)
+    assert norms[0] == 0  # the square of 1e-30 underflows in float32
+    assert torch.equal(_moved(delta, norms), delta.abs().amax(dim=1).ne(0))
+    assert _moved(delta, norms).tolist() == [True, False, True, True, True]
