@@ -17,21 +17,12 @@ matplotlib.use("Agg")
 import torch
 from torch import nn
 
+from embedlib.cost import median_seconds
 from embedlib.trace import trace_updates
 from embedlib.widgets.frames import render_png
 from embedlib.widgets.step_through import step_through
 
 TORCH = {"sgd": torch.optim.SGD, "adam": torch.optim.Adam}
-
-
-def median_seconds(run, repeats: int = 5) -> float:
-    run()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def bare_loop(schedule, num_embeddings, dim, optimizer, sparse, **kwargs) -> None:

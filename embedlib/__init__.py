@@ -15,6 +15,7 @@ from embedlib.cost import (
     LookupCost,
     gradient_step_cost,
     lookup_cost,
+    median_seconds,
 )
 from embedlib.diagnose import (
     IdReport,
@@ -166,4 +167,5 @@ __all__ = [
     "LookupCost",
     "gradient_step_cost",
     "lookup_cost",
+    "median_seconds",
 ]

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-__all__ = ["GradStepCost", "LookupCost", "gradient_step_cost", "lookup_cost"]
+__all__ = ["GradStepCost", "LookupCost", "gradient_step_cost", "lookup_cost", "median_seconds"]
 
 
 @dataclass(frozen=True)
@@ -52,9 +52,15 @@ class LookupCost:
     onehot_bytes: int
 
 
-def _median_seconds(run: Callable[[], object], repeats: int) -> float:
-    for _ in range(1):  # warm-up: first-call allocations and dispatch are not what we measure
-        run()
+def median_seconds(run: Callable[[], object], repeats: int = 5) -> float:
+    """Return the median wall time of ``repeats`` calls of ``run``, after one warm-up call.
+
+    >>> median_seconds(lambda: sum(range(100)), repeats=3) >= 0.0
+    True
+    """
+    if repeats < 1:
+        raise ValueError(f"repeats must be at least 1, got {repeats}")
+    run()  # warm-up: first-call allocations and dispatch are not what we measure
     times = []
     for _ in range(repeats):
         start = time.perf_counter()
@@ -112,7 +118,7 @@ def gradient_step_cost(
                 emb(ids).sum().backward()
                 opt.step()
 
-            seconds[sparse] = _median_seconds(step, repeats)
+            seconds[sparse] = median_seconds(step, repeats)
             nbytes[sparse] = _grad_bytes(emb.weight.grad)
         results.append(
             GradStepCost(
@@ -154,14 +160,14 @@ def lookup_cost(
             weight = torch.randn(num_embeddings, embedding_dim, generator=generator)
             ids = torch.randint(num_embeddings, (batch_size,), generator=generator)
             onehot_bytes = batch_size * num_embeddings * 4
-            lookup = _median_seconds(lambda w=weight, i=ids: nn.functional.embedding(i, w), repeats)
+            lookup = median_seconds(lambda w=weight, i=ids: nn.functional.embedding(i, w), repeats)
             onehot = None
             if onehot_bytes <= max_onehot_bytes:
 
                 def matmul(w: torch.Tensor = weight, i: torch.Tensor = ids) -> torch.Tensor:
                     return nn.functional.one_hot(i, w.shape[0]).float() @ w
 
-                onehot = _median_seconds(matmul, repeats)
+                onehot = median_seconds(matmul, repeats)
             results.append(
                 LookupCost(num_embeddings, embedding_dim, batch_size, lookup, onehot, onehot_bytes)
             )

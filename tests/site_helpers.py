@@ -5,13 +5,14 @@ from __future__ import annotations
 import contextlib
 import functools
 import http.server
+import importlib.util
 import os
 import shutil
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-
-import yaml
+from types import ModuleType
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -34,20 +35,16 @@ BLOCK_OTHER_HOSTS = ["--proxy-server=http://127.0.0.1:9", "--proxy-bypass-list=1
 LOCAL_HOSTS = {"127.0.0.1"}
 
 
-def toc_docnames(toc_path: Path = ROOT / "_toc.yml") -> list[str]:
-    """Every document in the table of contents, root first, in reading order."""
-    toc = yaml.safe_load(toc_path.read_text())
-    names = [toc["root"]]
+def load_page_weight() -> ModuleType:
+    """The page-weight benchmark as a module (it also owns the table-of-contents reader)."""
+    spec = importlib.util.spec_from_file_location("page_weight", ROOT / "benchmarks/page_weight.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
 
-    def walk(entries: list[dict]) -> None:
-        for entry in entries:
-            if "file" in entry:
-                names.append(entry["file"])
-            for key in ("parts", "chapters", "sections"):
-                walk(entry.get(key, []))
 
-    walk(toc.get("parts", []) + toc.get("chapters", []))
-    return names
+toc_docnames = load_page_weight().toc_docnames
 
 
 def source_suffix(docname: str, root: Path = ROOT) -> str:

@@ -7,7 +7,6 @@ Screenshots go to ``_build/screenshots/``.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 import sys
@@ -24,6 +23,7 @@ from site_helpers import (
     CHROMIUM_ARGS,
     LOCAL_HOSTS,
     chromium_available,
+    load_page_weight,
     screenshot_path,
     serve_directory,
     source_suffix,
@@ -389,16 +389,8 @@ def test_no_page_loads_require_js_or_a_cdn_widget_manager(built_book: BookBuild)
         assert "require.min.js" not in html and "embed-amd.js" not in html, page.name
 
 
-def _load_page_weight():
-    spec = importlib.util.spec_from_file_location("page_weight", ROOT / "benchmarks/page_weight.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_every_page_weighs_at_most_2_mb(built_book: BookBuild) -> None:
-    page_weight = _load_page_weight()
+    page_weight = load_page_weight()
     missing = [name for name in DOCNAMES if not (built_book.html_dir / f"{name}.html").is_file()]
     assert missing == [], "pages in the toc that were not built"
     weights = page_weight.measure(built_book.html_dir, DOCNAMES)
