@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sys
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import nbformat
@@ -42,8 +43,15 @@ def main() -> int:
         print(f"{path.name:40s} {seconds:8.1f}{flag}")
         if flag:
             over.append(path.name)
-    print(f"{'whole book':40s} {total:8.1f}{'  OVER BUDGET' if total > BOOK_BUDGET_S else ''}")
-    return 1 if over or total > BOOK_BUDGET_S else 0
+    print(f"{'whole book, one chapter at a time':40s} {total:8.1f}")
+    # `make execute` runs two chapters at once, one per core: that is the book's execution time.
+    start = time.perf_counter()
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        list(pool.map(execute_seconds, sorted(CHAPTERS.glob("*.ipynb"))))
+    parallel = time.perf_counter() - start
+    flag = "  OVER BUDGET" if parallel > BOOK_BUDGET_S else ""
+    print(f"{'whole book, two at a time (make execute)':40s} {parallel:8.1f}{flag}")
+    return 1 if over or parallel > BOOK_BUDGET_S else 0
 
 
 if __name__ == "__main__":
