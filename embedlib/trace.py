@@ -15,6 +15,8 @@ from typing import Any
 import torch
 from torch import Tensor, nn
 
+from embedlib._rowwatch import RowWatch, SeenRows
+
 __all__ = [
     "LOSSES",
     "OPTIMIZERS",
@@ -145,50 +147,6 @@ def _as_batches(schedule: Sequence[Any], num_embeddings: int) -> list[Tensor]:
     return batches
 
 
-def _row_norms(state: Tensor, num_embeddings: int, rows: Tensor | slice) -> Tensor:
-    """Per-row L2 norm of a (num_embeddings, dim) state tensor (dense or sparse) at ``rows``."""
-    if state.is_sparse:
-        state = state.coalesce()
-        norms = torch.zeros(num_embeddings, dtype=state.dtype)
-        norms[state.indices()[0]] = torch.linalg.vector_norm(state.values(), dim=1)
-        return norms
-    if isinstance(rows, slice):
-        return torch.linalg.vector_norm(state, dim=1)
-    norms = torch.full((num_embeddings,), float("nan"))  # NaN: not measured
-    # index_select, not state[rows]: advanced indexing is ~50x slower for a few thousand rows
-    norms[rows] = torch.linalg.vector_norm(state.index_select(0, rows), dim=1)
-    return norms
-
-
-def _grad_rows(grad: Tensor, rows: Tensor, num_embeddings: int) -> tuple[Tensor, int]:
-    """Mask of rows with a nonzero gradient (only ``rows`` can have one) and grad bytes."""
-    mask = torch.zeros(num_embeddings, dtype=torch.bool)
-    if grad.is_sparse:  # bytes as held: uncoalesced, one (index, row) pair per lookup
-        nbytes = grad._indices().numel() * 8 + grad._values().numel() * grad.element_size()
-        grad = grad.coalesce()
-        mask[grad.indices()[0][grad.values().abs().amax(dim=1).ne(0)]] = True
-        return mask, nbytes
-    mask[rows] = grad.index_select(0, rows).abs().amax(dim=1).ne(0)
-    return mask, grad.numel() * grad.element_size()
-
-
-def _moved(delta: Tensor, norms: Tensor) -> Tensor:
-    """Rows of ``delta`` with any nonzero element, given their L2 ``norms`` (as ``amax.ne(0)``).
-
-    A nonzero norm (NaN and inf included) means a nonzero element, so no second pass over
-    ``delta``; a zero norm can hide changes whose squares underflow, so only those rows are
-    checked element by element.
-
-    >>> _moved(torch.tensor([[0.0, 1e-30], [0.0, 0.0], [3.0, 4.0]]), torch.tensor([0.0, 0.0, 5.0]))
-    tensor([ True, False,  True])
-    """
-    moved = norms.ne(0)
-    if not bool(moved.all()):
-        still = (~moved).nonzero().flatten()
-        moved[still] = delta.index_select(0, still).abs().amax(dim=1).ne(0)
-    return moved
-
-
 def _opt_kwargs(optimizer: str, lr: float, momentum: Any, weight_decay: Any, kwargs: dict) -> dict:
     """The keyword arguments for the torch optimizer class."""
     if optimizer not in OPTIMIZERS:
@@ -268,66 +226,48 @@ def trace_updates(
     group = opt.param_groups[0]  # record the values in effect, e.g. AdamW's default decay
     config = replace(config, momentum=group.get("momentum"), weight_decay=group.get("weight_decay"))
     decays_every_row = bool(config.weight_decay)
-    seen = torch.zeros(num_embeddings, dtype=torch.bool)  # rows looked up so far
-    seen_rows = torch.empty(0, dtype=torch.long)  # the same rows as ids, in order of first lookup
+    seen = SeenRows(num_embeddings)  # rows looked up so far: they can carry optimizer state
+    watch = RowWatch(weight.detach(), steps=len(batches))  # allocates the results up front
     held = opt.state[weight]  # the optimizer fills this dict: momentum_buffer, exp_avg, ...
     records = []
-    for step, ids in enumerate(batches):
-        opt.zero_grad()
-        out = emb(ids)  # (*ids.shape, embedding_dim)
-        value = out.sum() if loss == "sum" else 0.5 * out.pow(2).sum()
-        value.backward()
-        batch_rows = ids.flatten().unique()
-        # kept incrementally: seen.nonzero() over the whole table every step is slow for big tables
-        new_rows = batch_rows[~seen.index_select(0, batch_rows)]
-        seen[new_rows] = True
-        seen_rows = torch.cat([seen_rows, new_rows]) if len(new_rows) else seen_rows
-        rows_with_grad, grad_bytes = _grad_rows(weight.grad, batch_rows, num_embeddings)
-        # Only rows with a gradient or carried state can move, unless weight decay touches all.
-        carried = any(torch.is_tensor(v) and v.dim() == 2 for v in held.values())
-        rows = seen_rows if carried else batch_rows[rows_with_grad.index_select(0, batch_rows)]
-        if record_weights or decays_every_row or len(rows) == num_embeddings:
-            rows = slice(None)
-        full = isinstance(rows, slice)
-        before = weight.detach().clone() if full else weight.detach().index_select(0, rows)
-        try:
-            with warnings.catch_warnings():
-                warnings.filterwarnings("ignore", message="Sparse invariant checks")
+    with warnings.catch_warnings():
+        # Adagrad builds sparse tensors with invariant checks off and says so every step
+        warnings.filterwarnings("ignore", message="Sparse invariant checks")
+        for step, ids in enumerate(batches):
+            opt.zero_grad()
+            out = emb(ids)  # (*ids.shape, embedding_dim)
+            value = out.sum() if loss == "sum" else 0.5 * out.pow(2).sum()
+            value.backward()
+            flat_ids = ids.flatten()
+            seen.add(flat_ids)
+            grad_bytes = watch.gradient(step, weight.grad, flat_ids)
+            # Rows without a gradient move only if the optimizer carries state for them (rows
+            # seen before) or weight decay pulls every row: compare just the rows that can move.
+            carried = any(torch.is_tensor(v) and v.dim() == 2 for v in held.values())
+            rows = seen.ids() if carried else flat_ids
+            full = record_weights or decays_every_row or (carried and len(rows) == num_embeddings)
+            watch.snapshot(None if full else rows)
+            try:
                 opt.step()
-        except (RuntimeError, TypeError, ValueError) as error:
-            return RefusedCombination(config, type(error).__name__, str(error))
-        with torch.no_grad():
-            # after - before, (rows, embedding_dim), computed in place in a buffer we own
-            if full:
-                delta = before.neg_().add_(weight.detach())
-            else:
-                delta = weight.detach().index_select(0, rows).sub_(before)
-            changed_rows = torch.zeros(num_embeddings, dtype=torch.bool)
-            row_change = torch.zeros(num_embeddings)
-            norms = torch.linalg.vector_norm(delta, dim=1)
-            if full:
-                # a row changed iff its largest |change| is nonzero (NaN counts as a change, as
-                # with ne(0)); amax is several times faster than delta.ne(0).any(dim=1)
-                changed_rows[rows] = delta.abs().amax(dim=1).ne(0)
-            else:
-                changed_rows[rows] = _moved(delta, norms)
-            row_change[rows] = norms
+            except (RuntimeError, TypeError, ValueError) as error:
+                return RefusedCombination(config, type(error).__name__, str(error))
+            watch.compare(step)
             state = {k: v for k, v in held.items() if torch.is_tensor(v) and v.dim() == 2}
-            state_norms = {k: _row_norms(v, num_embeddings, rows) for k, v in state.items()}
-        record = StepRecord(
-            step=step,
-            batch=ids,
-            rows_with_grad=rows_with_grad,
-            changed_rows=changed_rows,
-            row_change=row_change,
-            state_norms=MappingProxyType(state_norms),
-            grad_bytes=grad_bytes,
-            weight=weight.detach().clone() if record_weights else None,
-            state=MappingProxyType(
-                {k: v.to_dense().clone() for k, v in state.items()} if record_weights else {}
-            ),
-        )
-        records.append(record)
-        if on_step is not None:
-            on_step(record)
+            state_norms = {name: watch.state(step, name, v) for name, v in state.items()}
+            record = StepRecord(
+                step=step,
+                batch=ids,
+                rows_with_grad=watch.rows_with_grad[step],
+                changed_rows=watch.changed_rows[step],
+                row_change=watch.row_change[step],
+                state_norms=MappingProxyType(state_norms),
+                grad_bytes=grad_bytes,
+                weight=weight.detach().clone() if record_weights else None,
+                state=MappingProxyType(
+                    {k: v.to_dense().clone() for k, v in state.items()} if record_weights else {}
+                ),
+            )
+            records.append(record)
+            if on_step is not None:
+                on_step(record)
     return UpdateTrace(config, initial if record_weights else None, tuple(records))

@@ -166,7 +166,7 @@ def test_bad_inputs_name_the_problem():
 
 
 def test_cheap_change_test_catches_changes_whose_norm_underflows():
-    from embedlib.trace import _moved
+    from embedlib._rowwatch import moved as _moved
 
     delta = torch.tensor(
         [[0.0, 1e-30], [0.0, 0.0], [float("nan"), 0.0], [1e-38, -1e-40], [3.0, 4.0]]

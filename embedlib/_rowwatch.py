@@ -1,0 +1,161 @@
+"""Measure which rows of a table one optimizer step moved, comparing only the rows that can move.
+
+Private helpers of ``trace_updates``. On a big table most rows cannot move in a step (no
+gradient, no optimizer state, no weight decay), so only the rows that can are copied and
+compared, in buffers reused from step to step: watching a step allocates nothing table-sized.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import Tensor
+
+__all__: list[str] = []  # private: used by embedlib.trace only
+
+
+def moved(delta: Tensor, norms: Tensor) -> Tensor:
+    """Rows of ``delta`` with any nonzero element, given their L2 ``norms`` (as ``amax.ne(0)``).
+
+    A nonzero norm (NaN and inf included) means a nonzero element, so no second pass over
+    ``delta``; a zero norm can hide changes whose squares underflow, so only those rows are
+    checked element by element.
+
+    >>> moved(torch.tensor([[0.0, 1e-30], [0.0, 0.0], [3.0, 4.0]]), torch.tensor([0.0, 0.0, 5.0]))
+    tensor([ True, False,  True])
+    """
+    changed = norms.ne(0)
+    if not bool(changed.all()):
+        still = (~changed).nonzero().flatten()
+        changed[still] = delta.index_select(0, still).abs().amax(dim=1).ne(0)
+    return changed
+
+
+class SeenRows:
+    """The distinct rows looked up so far, as ids; merged only when a caller asks for them.
+
+    >>> seen = SeenRows(5)
+    >>> seen.add(torch.tensor([3, 1, 3])); seen.add(torch.tensor([1, 4]))
+    >>> seen.ids().tolist(), seen.count
+    ([1, 3, 4], 3)
+    """
+
+    def __init__(self, num_embeddings: int) -> None:
+        self._mask = torch.zeros(num_embeddings, dtype=torch.bool)
+        self._ids = torch.empty(0, dtype=torch.long)
+        self._pending: list[Tensor] = []
+
+    def add(self, flat_ids: Tensor) -> None:
+        """Note the ids of one step (repeats allowed); costs nothing until ``ids()``."""
+        self._pending.append(flat_ids)
+
+    def ids(self) -> Tensor:
+        """Every distinct row noted so far, in order of first lookup (sorted within a step)."""
+        for flat_ids in self._pending:
+            new = flat_ids[~self._mask.index_select(0, flat_ids)].unique()
+            if len(new):
+                self._mask[new] = True
+                self._ids = torch.cat([self._ids, new])
+        self._pending.clear()
+        return self._ids
+
+    @property
+    def count(self) -> int:
+        """How many distinct rows have been noted."""
+        return len(self.ids())
+
+
+class RowWatch:
+    """Record, step by step, which rows of ``table`` had a gradient and which an update moved.
+
+    Results live in (steps, num_embeddings) tensors allocated once, before the first step;
+    ``record(step)`` hands out that step's rows. Allocating nothing table-sized per step keeps
+    the memory allocator from returning and re-faulting pages the training loop reuses.
+
+    >>> table = torch.zeros(4, 2)
+    >>> watch = RowWatch(table, steps=1)
+    >>> watch.snapshot(torch.tensor([1, 2]))
+    >>> table[2] += 1.0
+    >>> watch.compare(0)
+    >>> watch.changed_rows[0].tolist(), watch.row_change[0].tolist()
+    ([False, False, True, False], [0.0, 0.0, 1.4142135381698608, 0.0])
+    """
+
+    def __init__(self, table: Tensor, steps: int) -> None:
+        self.table = table  # the live weight: the optimizer updates it in place
+        shape = (steps, table.shape[0])
+        self.rows_with_grad = torch.zeros(shape, dtype=torch.bool)
+        self.changed_rows = torch.zeros(shape, dtype=torch.bool)
+        self.row_change = torch.zeros(shape, dtype=table.dtype)
+        self.state_norms: dict[str, Tensor] = {}  # name -> (steps, num_embeddings), NaN-filled
+        self.rows: Tensor | None = None  # the rows of the last snapshot; None: every row
+        self._before = torch.empty(0, dtype=table.dtype)
+        self._after = torch.empty(0, dtype=table.dtype)
+        self._gathered = torch.empty(0, dtype=table.dtype)
+
+    @staticmethod
+    def _gather(source: Tensor, rows: Tensor, buffer: Tensor) -> Tensor:
+        """``source[rows]``, written into ``buffer`` and returned as a (len(rows), dim) view."""
+        shape = (len(rows), source.shape[1])
+        if buffer.untyped_storage().nbytes() < shape[0] * shape[1] * buffer.element_size():
+            # the rows seen grow a little every step: double the room, so it is rarely re-grown
+            buffer.resize_(2 * shape[0], shape[1])
+        return torch.index_select(source, 0, rows, out=buffer.resize_(shape))
+
+    def gradient(self, step: int, grad: Tensor, flat_ids: Tensor) -> int:
+        """Mark the rows with a nonzero gradient at ``step``; return the bytes ``grad`` holds.
+
+        Only looked-up rows can have a gradient. A sparse gradient holds one (index, row) pair
+        per lookup, uncoalesced; under ``trace_updates``' losses every lookup of a row carries
+        the same gradient row (ones, or the row itself), so the summed row is nonzero iff one
+        lookup's is, and no coalescing is needed.
+        """
+        if grad.is_sparse:  # bytes as held: one int64 index and one row per lookup
+            indices, values = grad._indices()[0], grad._values()
+            nbytes = indices.numel() * 8 + values.numel() * grad.element_size()
+        else:
+            indices, values = flat_ids, grad.index_select(0, flat_ids)
+            nbytes = grad.numel() * grad.element_size()
+        # abs().amax(): several times faster than ne(0).any(dim=1); NaN counts as nonzero in both
+        self.rows_with_grad[step][indices] = values.abs().amax(dim=1).ne(0)  # repeats: equal
+        return nbytes
+
+    def snapshot(self, rows: Tensor | None) -> None:
+        """Copy ``rows`` of the table (repeats allowed; ``None``: every row) before the update."""
+        self.rows = rows
+        if rows is None:
+            self._before.resize_as_(self.table).copy_(self.table)
+        else:
+            self._gather(self.table, rows, self._before)
+
+    def compare(self, step: int) -> None:
+        """Fill ``changed_rows[step]`` and ``row_change[step]`` from the table since the snapshot.
+
+        ``changed_rows`` is True where any element of the row changed (NaN counts as a change);
+        ``row_change`` is the L2 norm of the row's change, 0 on rows not compared.
+        """
+        rows = self.rows
+        if rows is None:
+            delta = self._before.neg_().add_(self.table)  # after - before, in place
+            # amax of abs: vector_norm(ord=inf) gives the same but is ~10x slower
+            self.changed_rows[step] = delta.abs().amax(dim=1).ne(0)
+            torch.linalg.vector_norm(delta, dim=1, out=self.row_change[step])
+            return
+        delta = self._gather(self.table, rows, self._after).sub_(self._before)  # (rows, dim)
+        norms = torch.linalg.vector_norm(delta, dim=1)
+        self.changed_rows[step][rows] = moved(delta, norms)
+        self.row_change[step][rows] = norms
+
+    def state(self, step: int, name: str, state: Tensor) -> Tensor:
+        """Per-row L2 norms (num_embeddings,) of an optimizer state; NaN on rows not compared."""
+        if name not in self.state_norms:
+            self.state_norms[name] = torch.full(self.row_change.shape, float("nan"))
+        norms = self.state_norms[name][step]
+        rows = self.rows
+        if state.is_sparse:  # norms of the rows it holds, zero elsewhere
+            state = state.coalesce()
+            norms.zero_()[state.indices()[0]] = torch.linalg.vector_norm(state.values(), dim=1)
+        elif rows is None:
+            torch.linalg.vector_norm(state, dim=1, out=norms)
+        else:
+            norms[rows] = torch.linalg.vector_norm(self._gather(state, rows, self._gathered), dim=1)
+        return norms
