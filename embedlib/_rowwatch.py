@@ -2,7 +2,10 @@
 
 Private helpers of ``trace_updates``. On a big table most rows cannot move in a step (no
 gradient, no optimizer state, no weight decay), so only the rows that can are copied and
-compared, in buffers reused from step to step: watching a step allocates nothing table-sized.
+compared, in buffers reused from step to step, and the results go into tensors allocated once
+per run: watching a step allocates nothing table-sized. Once the optimizer holds state, the rows
+compared are all rows seen so far; their values after one step are kept as the next step's
+"before", so each step reads from the table only the rows it adds.
 """
 
 from __future__ import annotations
@@ -51,9 +54,10 @@ class SeenRows:
     def ids(self) -> Tensor:
         """Every distinct row noted so far, in order of first lookup (sorted within a step)."""
         for flat_ids in self._pending:
-            new = flat_ids[~self._mask.index_select(0, flat_ids)].unique()
+            new = flat_ids.masked_select(self._mask.index_select(0, flat_ids).logical_not())
+            new = new.unique()
             if len(new):
-                self._mask[new] = True
+                self._mask.index_fill_(0, new, True)
                 self._ids = torch.cat([self._ids, new])
         self._pending.clear()
         return self._ids
@@ -68,8 +72,8 @@ class RowWatch:
     """Record, step by step, which rows of ``table`` had a gradient and which an update moved.
 
     Results live in (steps, num_embeddings) tensors allocated once, before the first step;
-    ``record(step)`` hands out that step's rows. Allocating nothing table-sized per step keeps
-    the memory allocator from returning and re-faulting pages the training loop reuses.
+    row ``step`` of each is that step's result. Allocating nothing table-sized per step keeps
+    the memory allocator from returning, and re-faulting, pages the training loop reuses.
 
     >>> table = torch.zeros(4, 2)
     >>> watch = RowWatch(table, steps=1)
@@ -90,16 +94,22 @@ class RowWatch:
         self.rows: Tensor | None = None  # the rows of the last snapshot; None: every row
         self._before = torch.empty(0, dtype=table.dtype)
         self._after = torch.empty(0, dtype=table.dtype)
+        self._delta = torch.empty(0, dtype=table.dtype)
+        self._kept: Tensor | None = None  # rows whose updated values _before holds
         self._gathered = torch.empty(0, dtype=table.dtype)
 
     @staticmethod
-    def _gather(source: Tensor, rows: Tensor, buffer: Tensor) -> Tensor:
-        """``source[rows]``, written into ``buffer`` and returned as a (len(rows), dim) view."""
-        shape = (len(rows), source.shape[1])
-        if buffer.untyped_storage().nbytes() < shape[0] * shape[1] * buffer.element_size():
+    def _fit(buffer: Tensor, rows: int, dim: int) -> Tensor:
+        """``buffer`` as a (rows, dim) tensor, keeping its contents; grown by doubling."""
+        if buffer.untyped_storage().nbytes() < rows * dim * buffer.element_size():
             # the rows seen grow a little every step: double the room, so it is rarely re-grown
-            buffer.resize_(2 * shape[0], shape[1])
-        return torch.index_select(source, 0, rows, out=buffer.resize_(shape))
+            buffer.resize_(2 * rows, dim)
+        return buffer.resize_(rows, dim)
+
+    def _gather(self, source: Tensor, rows: Tensor, buffer: Tensor) -> Tensor:
+        """``source[rows]``, written into ``buffer`` and returned as a (len(rows), dim) view."""
+        out = self._fit(buffer, len(rows), source.shape[1])
+        return torch.index_select(source, 0, rows, out=out)
 
     def gradient(self, step: int, grad: Tensor, flat_ids: Tensor) -> int:
         """Mark the rows with a nonzero gradient at ``step``; return the bytes ``grad`` holds.
@@ -115,17 +125,28 @@ class RowWatch:
         else:
             indices, values = flat_ids, grad.index_select(0, flat_ids)
             nbytes = grad.numel() * grad.element_size()
-        # abs().amax(): several times faster than ne(0).any(dim=1); NaN counts as nonzero in both
-        self.rows_with_grad[step][indices] = values.abs().amax(dim=1).ne(0)  # repeats: equal
+        # abs().amax() and scatter_ are several times faster than ne(0).any(dim=1) and
+        # mask[indices] = ...; NaN counts as nonzero either way; repeated indices write equal values
+        self.rows_with_grad[step].scatter_(0, indices, values.abs().amax(dim=1).ne(0))
         return nbytes
 
     def snapshot(self, rows: Tensor | None) -> None:
-        """Copy ``rows`` of the table (repeats allowed; ``None``: every row) before the update."""
-        self.rows = rows
+        """Copy ``rows`` of the table (repeats allowed; ``None``: every row) before the update.
+
+        When ``rows`` extends the rows of the last ``compare`` (the rows seen so far, once the
+        optimizer holds state), their values after that update are this step's values before:
+        only the rows added since are copied from the table.
+        """
+        kept = self._kept
+        self.rows, self._kept = rows, None
         if rows is None:
             self._before.resize_as_(self.table).copy_(self.table)
-        else:
-            self._gather(self.table, rows, self._before)
+            return
+        start = 0
+        if kept is not None and len(kept) <= len(rows) and torch.equal(rows[: len(kept)], kept):
+            start = len(kept)  # the table has not changed since compare() read these rows
+        before = self._fit(self._before, len(rows), self.table.shape[1])
+        torch.index_select(self.table, 0, rows[start:], out=before[start:])
 
     def compare(self, step: int) -> None:
         """Fill ``changed_rows[step]`` and ``row_change[step]`` from the table since the snapshot.
@@ -140,10 +161,13 @@ class RowWatch:
             self.changed_rows[step] = delta.abs().amax(dim=1).ne(0)
             torch.linalg.vector_norm(delta, dim=1, out=self.row_change[step])
             return
-        delta = self._gather(self.table, rows, self._after).sub_(self._before)  # (rows, dim)
+        after = self._gather(self.table, rows, self._after)  # (rows, dim)
+        delta = torch.sub(after, self._before, out=self._fit(self._delta, *after.shape))
         norms = torch.linalg.vector_norm(delta, dim=1)
-        self.changed_rows[step][rows] = moved(delta, norms)
-        self.row_change[step][rows] = norms
+        self.changed_rows[step].scatter_(0, rows, moved(delta, norms))  # repeats write equal values
+        self.row_change[step].scatter_(0, rows, norms)
+        # keep the rows' values after this update: the next snapshot may start from them
+        self._before, self._after, self._kept = self._after, self._before, rows
 
     def state(self, step: int, name: str, state: Tensor) -> Tensor:
         """Per-row L2 norms (num_embeddings,) of an optimizer state; NaN on rows not compared."""
@@ -157,5 +181,6 @@ class RowWatch:
         elif rows is None:
             torch.linalg.vector_norm(state, dim=1, out=norms)
         else:
-            norms[rows] = torch.linalg.vector_norm(self._gather(state, rows, self._gathered), dim=1)
+            gathered = self._gather(state, rows, self._gathered)  # (rows, dim)
+            norms.scatter_(0, rows, torch.linalg.vector_norm(gathered, dim=1))
         return norms
