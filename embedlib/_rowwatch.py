@@ -84,7 +84,7 @@ class RowWatch:
     ([False, False, True, False], [0.0, 0.0, 1.4142135381698608, 0.0])
     """
 
-    def __init__(self, table: Tensor, steps: int) -> None:
+    def __init__(self, table: Tensor, steps: int, capacity: int = 0) -> None:
         self.table = table  # the live weight: the optimizer updates it in place
         shape = (steps, table.shape[0])
         self.rows_with_grad = torch.zeros(shape, dtype=torch.bool)
@@ -92,17 +92,20 @@ class RowWatch:
         self.row_change = torch.zeros(shape, dtype=table.dtype)
         self.state_norms: dict[str, Tensor] = {}  # name -> (steps, num_embeddings), NaN-filled
         self.rows: Tensor | None = None  # the rows of the last snapshot; None: every row
-        self._before = torch.empty(0, dtype=table.dtype)
-        self._after = torch.empty(0, dtype=table.dtype)
-        self._delta = torch.empty(0, dtype=table.dtype)
+        # room for ``capacity`` rows from the start: growing mid-run copies and faults pages in;
+        # memory never written costs no time, so over-reserving is cheap
+        room = (capacity, table.shape[1])
+        self._before = torch.empty(room, dtype=table.dtype)
+        self._after = torch.empty(room, dtype=table.dtype)
+        self._delta = torch.empty(room, dtype=table.dtype)
+        self._gathered = torch.empty(room, dtype=table.dtype)
         self._kept: Tensor | None = None  # rows whose updated values _before holds
-        self._gathered = torch.empty(0, dtype=table.dtype)
 
     @staticmethod
     def _fit(buffer: Tensor, rows: int, dim: int) -> Tensor:
         """``buffer`` as a (rows, dim) tensor, keeping its contents; grown by doubling."""
         if buffer.untyped_storage().nbytes() < rows * dim * buffer.element_size():
-            # the rows seen grow a little every step: double the room, so it is rarely re-grown
+            # more rows than reserved: double the room, so it is rarely re-grown
             buffer.resize_(2 * rows, dim)
         return buffer.resize_(rows, dim)
 

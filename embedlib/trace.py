@@ -227,7 +227,10 @@ def trace_updates(
     config = replace(config, momentum=group.get("momentum"), weight_decay=group.get("weight_decay"))
     decays_every_row = bool(config.weight_decay)
     seen = SeenRows(num_embeddings)  # rows looked up so far: they can carry optimizer state
-    watch = RowWatch(weight.detach(), steps=len(batches))  # allocates the results up front
+    # at most every row, or every lookup of the schedule, is compared in one step
+    lookups = sum(ids.numel() for ids in batches)
+    capacity = min(lookups, max(num_embeddings, max(ids.numel() for ids in batches)))
+    watch = RowWatch(weight.detach(), steps=len(batches), capacity=capacity)  # results up front
     held = opt.state[weight]  # the optimizer fills this dict: momentum_buffer, exp_avg, ...
     records = []
     with warnings.catch_warnings():
