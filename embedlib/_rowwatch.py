@@ -146,8 +146,11 @@ class RowWatch:
             self._before.resize_as_(self.table).copy_(self.table)
             return
         start = 0
-        if kept is not None and len(kept) <= len(rows) and torch.equal(rows[: len(kept)], kept):
-            start = len(kept)  # the table has not changed since compare() read these rows
+        # the same rows, or more rows starting with them (equal lengths: a new batch, not checked)
+        if kept is rows or (
+            kept is not None and len(kept) < len(rows) and torch.equal(rows[: len(kept)], kept)
+        ):
+            start = len(rows if kept is rows else kept)  # unchanged since compare() read them
         before = self._fit(self._before, len(rows), self.table.shape[1])
         torch.index_select(self.table, 0, rows[start:], out=before[start:])
 
