@@ -97,7 +97,6 @@ class RowWatch:
         room = (capacity, table.shape[1])
         self._before = torch.empty(room, dtype=table.dtype)
         self._after = torch.empty(room, dtype=table.dtype)
-        self._delta = torch.empty(room, dtype=table.dtype)
         self._gathered = torch.empty(room, dtype=table.dtype)
         self._kept: Tensor | None = None  # rows whose updated values _before holds
 
@@ -168,7 +167,8 @@ class RowWatch:
             torch.linalg.vector_norm(delta, dim=1, out=self.row_change[step])
             return
         after = self._gather(self.table, rows, self._after)  # (rows, dim)
-        delta = torch.sub(after, self._before, out=self._fit(self._delta, *after.shape))
+        # after - before, written over before: no third buffer to pull through the cache
+        delta = torch.sub(after, self._before, out=self._before)
         norms = torch.linalg.vector_norm(delta, dim=1)
         self.changed_rows[step].scatter_(0, rows, moved(delta, norms))  # repeats write equal values
         self.row_change[step].scatter_(0, rows, norms)
