@@ -87,10 +87,11 @@ class RowWatch:
     def __init__(self, table: Tensor, steps: int, capacity: int = 0) -> None:
         self.table = table  # the live weight: the optimizer updates it in place
         shape = (steps, table.shape[0])
-        self.rows_with_grad = torch.zeros(shape, dtype=torch.bool)
-        self.changed_rows = torch.zeros(shape, dtype=torch.bool)
-        self.row_change = torch.zeros(shape, dtype=table.dtype)
-        self.state_norms: dict[str, Tensor] = {}  # name -> (steps, num_embeddings), NaN-filled
+        # uninitialised: each step clears its own row just before writing it, while it is in cache
+        self.rows_with_grad = torch.empty(shape, dtype=torch.bool)
+        self.changed_rows = torch.empty(shape, dtype=torch.bool)
+        self.row_change = torch.empty(shape, dtype=table.dtype)
+        self.state_norms: dict[str, Tensor] = {}  # name -> (steps, num_embeddings)
         self.rows: Tensor | None = None  # the rows of the last snapshot; None: every row
         # room for ``capacity`` rows from the start: growing mid-run copies and faults pages in;
         # memory never written costs no time, so over-reserving is cheap
@@ -129,7 +130,8 @@ class RowWatch:
             nbytes = grad.numel() * grad.element_size()
         # abs().amax() and scatter_ are several times faster than ne(0).any(dim=1) and
         # mask[indices] = ...; NaN counts as nonzero either way; repeated indices write equal values
-        self.rows_with_grad[step].scatter_(0, indices, values.abs().amax(dim=1).ne(0))
+        flags = values.abs().amax(dim=1).ne(0)
+        self.rows_with_grad[step].zero_().scatter_(0, indices, flags)
         return nbytes
 
     def snapshot(self, rows: Tensor | None) -> None:
@@ -170,15 +172,16 @@ class RowWatch:
         # after - before, written over before: no third buffer to pull through the cache
         delta = torch.sub(after, self._before, out=self._before)
         norms = torch.linalg.vector_norm(delta, dim=1)
-        self.changed_rows[step].scatter_(0, rows, moved(delta, norms))  # repeats write equal values
-        self.row_change[step].scatter_(0, rows, norms)
+        changed = moved(delta, norms)
+        self.changed_rows[step].zero_().scatter_(0, rows, changed)  # repeats write equal values
+        self.row_change[step].zero_().scatter_(0, rows, norms)
         # keep the rows' values after this update: the next snapshot may start from them
         self._before, self._after, self._kept = self._after, self._before, rows
 
     def state(self, step: int, name: str, state: Tensor) -> Tensor:
         """Per-row L2 norms (num_embeddings,) of an optimizer state; NaN on rows not compared."""
         if name not in self.state_norms:
-            self.state_norms[name] = torch.full(self.row_change.shape, float("nan"))
+            self.state_norms[name] = torch.empty_like(self.row_change)
         norms = self.state_norms[name][step]
         rows = self.rows
         if state.is_sparse:  # norms of the rows it holds, zero elsewhere
@@ -188,5 +191,5 @@ class RowWatch:
             torch.linalg.vector_norm(state, dim=1, out=norms)
         else:
             gathered = self._gather(state, rows, self._gathered)  # (rows, dim)
-            norms.scatter_(0, rows, torch.linalg.vector_norm(gathered, dim=1))
+            norms.fill_(float("nan")).scatter_(0, rows, torch.linalg.vector_norm(gathered, dim=1))
         return norms
