@@ -38,8 +38,8 @@ class SeenRows:
 
     >>> seen = SeenRows(5)
     >>> seen.add(torch.tensor([3, 1, 3])); seen.add(torch.tensor([1, 4]))
-    >>> seen.ids().tolist(), seen.count
-    ([1, 3, 4], 3)
+    >>> seen.ids().tolist()
+    [1, 3, 4]
     """
 
     def __init__(self, num_embeddings: int) -> None:
@@ -61,11 +61,6 @@ class SeenRows:
                 self._ids = torch.cat([self._ids, new])
         self._pending.clear()
         return self._ids
-
-    @property
-    def count(self) -> int:
-        """How many distinct rows have been noted."""
-        return len(self.ids())
 
 
 class RowWatch:

@@ -57,7 +57,6 @@ def test_seen_rows_are_distinct_in_order_of_first_lookup():
     for ids in ([7, 2, 7], [2, 9, 0], [9]):
         seen.add(torch.tensor(ids))
     assert seen.ids().tolist() == [2, 7, 0, 9]
-    assert seen.count == 4
     seen.add(torch.tensor([5]))
     assert seen.ids().tolist() == [2, 7, 0, 9, 5]
 
