@@ -39,7 +39,10 @@ M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3  # from glibc's <malloc.h>
 
 def pin_malloc() -> None:
     """Keep freed blocks in glibc's heap: no trimming, no mmap below 32 MB (glibc's maximum)."""
-    libc = ctypes.CDLL("libc.so.6")
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+    except OSError as error:  # not glibc (macOS, musl): nothing to pin
+        raise RuntimeError(f"no glibc here ({error}); rerun with --default-malloc") from error
     if not (libc.mallopt(M_MMAP_THRESHOLD, 32 << 20) and libc.mallopt(M_TRIM_THRESHOLD, 1 << 30)):
         raise RuntimeError("mallopt refused the thresholds; rerun with --default-malloc")
 
