@@ -34,33 +34,33 @@ def moved(delta: Tensor, norms: Tensor) -> Tensor:
 
 
 class SeenRows:
-    """The distinct rows looked up so far, as ids; merged only when a caller asks for them.
+    """The rows looked up by the end of each step, in order of first lookup (by id within a step).
 
-    >>> seen = SeenRows(5)
-    >>> seen.add(torch.tensor([3, 1, 3])); seen.add(torch.tensor([1, 4]))
-    >>> seen.ids().tolist()
-    [1, 3, 4]
+    The schedule is known before the first step, so the order is worked out once; the rows seen
+    by a step are a prefix of it, and the same tensor while no new row appears.
+
+    >>> seen = SeenRows([torch.tensor([3, 1, 3]), torch.tensor([1]), torch.tensor([4, 0])], 5)
+    >>> [seen.upto(step).tolist() for step in range(3)]
+    [[1, 3], [1, 3], [1, 3, 0, 4]]
     """
 
-    def __init__(self, num_embeddings: int) -> None:
-        self._mask = torch.zeros(num_embeddings, dtype=torch.bool)
-        self._ids = torch.empty(0, dtype=torch.long)
-        self._pending: list[Tensor] = []
+    def __init__(self, batches: list[Tensor], num_embeddings: int) -> None:
+        flat_ids = torch.cat([ids.flatten() for ids in batches])
+        sizes = torch.tensor([ids.numel() for ids in batches])
+        step_of_lookup = torch.repeat_interleave(torch.arange(len(batches)), sizes)
+        first = torch.full((num_embeddings,), len(batches))  # first step each row is looked up
+        first.scatter_reduce_(0, flat_ids, step_of_lookup, reduce="amin")
+        looked_up = (first < len(batches)).nonzero().flatten()  # sorted ids
+        first_step = first.index_select(0, looked_up)
+        self._order = looked_up.index_select(0, first_step.argsort(stable=True))
+        self._counts = torch.bincount(first_step, minlength=len(batches)).cumsum(0).tolist()
+        self._prefix = self._order[:0]
 
-    def add(self, flat_ids: Tensor) -> None:
-        """Note the ids of one step (repeats allowed); costs nothing until ``ids()``."""
-        self._pending.append(flat_ids)
-
-    def ids(self) -> Tensor:
-        """Every distinct row noted so far, in order of first lookup (sorted within a step)."""
-        for flat_ids in self._pending:
-            new = flat_ids.masked_select(self._mask.index_select(0, flat_ids).logical_not())
-            new = new.unique()
-            if len(new):
-                self._mask.index_fill_(0, new, True)
-                self._ids = torch.cat([self._ids, new])
-        self._pending.clear()
-        return self._ids
+    def upto(self, step: int) -> Tensor:
+        """The distinct rows looked up in steps 0..``step``."""
+        if len(self._prefix) != self._counts[step]:
+            self._prefix = self._order[: self._counts[step]]
+        return self._prefix
 
 
 class RowWatch:

@@ -226,7 +226,7 @@ def trace_updates(
     group = opt.param_groups[0]  # record the values in effect, e.g. AdamW's default decay
     config = replace(config, momentum=group.get("momentum"), weight_decay=group.get("weight_decay"))
     decays_every_row = bool(config.weight_decay)
-    seen = SeenRows(num_embeddings)  # rows looked up so far: they can carry optimizer state
+    seen = SeenRows(batches, num_embeddings)  # rows looked up so far can carry optimizer state
     # at most every row, or every lookup of the schedule, is compared in one step
     lookups = sum(ids.numel() for ids in batches)
     capacity = min(lookups, max(num_embeddings, max(ids.numel() for ids in batches)))
@@ -242,12 +242,11 @@ def trace_updates(
             value = out.sum() if loss == "sum" else 0.5 * out.pow(2).sum()
             value.backward()
             flat_ids = ids.flatten()
-            seen.add(flat_ids)
             grad_bytes = watch.gradient(step, weight.grad, flat_ids)
             # Rows without a gradient move only if the optimizer carries state for them (rows
             # seen before) or weight decay pulls every row: compare just the rows that can move.
             carried = any(torch.is_tensor(v) and v.dim() == 2 for v in held.values())
-            rows = seen.ids() if carried else flat_ids
+            rows = seen.upto(step) if carried else flat_ids
             full = record_weights or decays_every_row or (carried and len(rows) == num_embeddings)
             watch.snapshot(None if full else rows)
             try:

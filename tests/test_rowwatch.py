@@ -27,10 +27,10 @@ def whole_table_changes(before: torch.Tensor, after: torch.Tensor):
 )
 def test_growing_rows_reuse_the_kept_values_and_match_a_whole_table_compare(steps):
     table = torch.randn(N, DIM)
-    watch, seen = RowWatch(table, steps=len(steps)), SeenRows(N)
-    for step, (added, changed) in enumerate(steps):
-        seen.add(torch.tensor(added))
-        rows = seen.ids()
+    batches = [torch.tensor(added) for added, _ in steps]
+    watch, seen = RowWatch(table, steps=len(steps)), SeenRows(batches, N)
+    for step, (_, changed) in enumerate(steps):
+        rows = seen.upto(step)
         watch.snapshot(rows)
         before = table.clone()
         table[[r for r in changed if r in rows.tolist()]] += 1.0  # only watched rows move
@@ -53,12 +53,15 @@ def test_rows_that_do_not_extend_the_last_compare_are_read_again():
 
 
 def test_seen_rows_are_distinct_in_order_of_first_lookup():
-    seen = SeenRows(10)
-    for ids in ([7, 2, 7], [2, 9, 0], [9]):
-        seen.add(torch.tensor(ids))
-    assert seen.ids().tolist() == [2, 7, 0, 9]
-    seen.add(torch.tensor([5]))
-    assert seen.ids().tolist() == [2, 7, 0, 9, 5]
+    batches = [torch.tensor(ids) for ids in ([7, 2, 7], [[2, 9], [0, 9]], [9], [5])]
+    seen = SeenRows(batches, 10)
+    assert [seen.upto(step).tolist() for step in range(4)] == [
+        [2, 7],
+        [2, 7, 0, 9],
+        [2, 7, 0, 9],
+        [2, 7, 0, 9, 5],
+    ]
+    assert seen.upto(2) is seen.upto(2)  # no new rows: the same tensor, so kept values are reused
 
 
 def test_sparse_gradient_rows_need_no_coalescing():
