@@ -129,9 +129,11 @@ class RowWatch:
         self.rows_with_grad[step].zero_().scatter_(0, indices, flags)
         return nbytes
 
-    def snapshot(self, rows: Tensor | None) -> None:
+    def snapshot(self, rows: Tensor | None, values: Tensor | None = None) -> None:
         """Copy ``rows`` of the table (repeats allowed; ``None``: every row) before the update.
 
+        ``values``, if given, are ``table[rows]`` already at hand (the forward pass of an
+        embedding is exactly that gather) and are copied instead of reading the table again.
         When ``rows`` extends the rows of the last ``compare`` (the rows seen so far, once the
         optimizer holds state), their values after that update are this step's values before:
         only the rows added since are copied from the table.
@@ -140,6 +142,9 @@ class RowWatch:
         self.rows, self._kept = rows, None
         if rows is None:
             self._before.resize_as_(self.table).copy_(self.table)
+            return
+        if values is not None:
+            self._fit(self._before, len(rows), self.table.shape[1]).copy_(values)
             return
         start = 0
         # the same rows, or more rows starting with them (equal lengths: a new batch, not checked)

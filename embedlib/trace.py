@@ -246,9 +246,13 @@ def trace_updates(
             # Rows without a gradient move only if the optimizer carries state for them (rows
             # seen before) or weight decay pulls every row: compare just the rows that can move.
             carried = any(torch.is_tensor(v) and v.dim() == 2 for v in held.values())
-            rows = seen.upto(step) if carried else flat_ids
-            full = record_weights or decays_every_row or (carried and len(rows) == num_embeddings)
-            watch.snapshot(None if full else rows)
+            if record_weights or decays_every_row:
+                watch.snapshot(None)  # every row
+            elif carried:
+                rows = seen.upto(step)
+                watch.snapshot(None if len(rows) == num_embeddings else rows)
+            else:  # the forward output is exactly weight[flat_ids]: their values before the step
+                watch.snapshot(flat_ids, values=out.detach().reshape(len(flat_ids), embedding_dim))
             try:
                 opt.step()
             except (RuntimeError, TypeError, ValueError) as error:
