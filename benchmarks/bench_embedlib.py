@@ -47,8 +47,8 @@ def pin_malloc() -> None:
         raise RuntimeError("mallopt refused the thresholds; rerun with --default-malloc")
 
 
-def bare_loop(schedule, num_embeddings, dim, optimizer, sparse, **kwargs) -> None:
-    """The same work trace_updates does, minus the recording."""
+def bare_loop(schedule, num_embeddings, dim, optimizer, sparse, **kwargs) -> torch.Tensor:
+    """The same work trace_updates does, minus the recording; returns the final table."""
     generator = torch.Generator().manual_seed(0)
     initial = torch.randn(num_embeddings, dim, generator=generator)
     emb = nn.Embedding.from_pretrained(initial.clone(), freeze=False, sparse=sparse)
@@ -57,6 +57,7 @@ def bare_loop(schedule, num_embeddings, dim, optimizer, sparse, **kwargs) -> Non
         opt.zero_grad()
         emb(ids).sum().backward()
         opt.step()
+    return emb.weight.detach()
 
 
 def timed(run: Callable[[], object]) -> tuple[float, int]:
