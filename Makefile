@@ -43,7 +43,9 @@ $(VENDOR_STAMP):
 	bash tools/vendor.sh $(HTML_MANAGER_VERSION) $(MATHJAX_VERSION) $(VENDOR_DIR)
 	touch $@
 
+# The "Run it yourself" page links the archive (tools/build_archive.py), so it is built first.
 book: install vendor
+	$(BIN)/python tools/build_archive.py
 	$(BIN)/jupyter-book build . $(BOOK_FLAGS)
 	@echo "Open $(CURDIR)/_build/html/index.html (or: make serve)"
 
