@@ -52,6 +52,7 @@ book: install vendor
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/actionlint .github/workflows/book.yml
 
 format: install
 	$(BIN)/ruff check --fix .
