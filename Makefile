@@ -29,9 +29,8 @@ system-deps:
 	@dpkg -s $(DEBIAN_PACKAGES) >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEBIAN_PACKAGES) >/dev/null; }
 
-# The website's JavaScript, fetched from the npm registry into _vendor/ (git-ignored) and served by
-# the book itself (_ext/offline_site.py publishes _vendor/ under _static/): the standalone widget
-# manager (embed.js: no require.js needed) with its icon fonts, and MathJax 3 (CHTML output only).
+# The website's JavaScript (the standalone widget manager and MathJax 3), fetched once from the
+# npm registry into _vendor/ (git-ignored) by tools/vendor.sh and served by the book itself.
 # Idempotent: nothing is fetched while the stamp for these versions exists.
 HTML_MANAGER_VERSION := 1.0.15
 MATHJAX_VERSION := 3.2.2
@@ -41,31 +40,19 @@ VENDOR_STAMP := $(VENDOR_DIR)/.stamp-html-manager-$(HTML_MANAGER_VERSION)-mathja
 vendor: $(VENDOR_STAMP)
 
 $(VENDOR_STAMP):
-	@command -v npm >/dev/null || { echo "make vendor needs npm (Node.js 20): apt-get install npm"; exit 1; }
-	@set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
-	  echo "vendor: @jupyter-widgets/html-manager@$(HTML_MANAGER_VERSION) mathjax@$(MATHJAX_VERSION) from npm"; \
-	  (cd "$$tmp" && npm pack --silent @jupyter-widgets/html-manager@$(HTML_MANAGER_VERSION) \
-	    mathjax@$(MATHJAX_VERSION) >/dev/null); \
-	  mkdir -p "$$tmp/hm" "$$tmp/mj" "$$tmp/out/jupyter-widgets" "$$tmp/out/mathjax/output/chtml/fonts" \
-	    "$$tmp/out/mathjax/input/tex"; \
-	  tar -xzf "$$tmp"/jupyter-widgets-html-manager-$(HTML_MANAGER_VERSION).tgz -C "$$tmp/hm"; \
-	  tar -xzf "$$tmp"/mathjax-$(MATHJAX_VERSION).tgz -C "$$tmp/mj"; \
-	  hm="$$tmp/hm/package/dist" mj="$$tmp/mj/package/es5" out="$$tmp/out"; \
-	  cp "$$hm"/embed.js "$$hm"/embed.js.LICENSE.txt "$$hm"/*.woff2 "$$hm"/*.woff "$$hm"/*.ttf \
-	    "$$hm"/*.eot "$$hm"/*.svg "$$out/jupyter-widgets/"; \
-	  cp "$$mj"/tex-mml-chtml.js "$$tmp/mj/package/LICENSE" "$$out/mathjax/"; \
-	  cp -r "$$mj"/a11y "$$mj"/ui "$$out/mathjax/"; \
-	  cp -r "$$mj"/input/tex/extensions "$$out/mathjax/input/tex/"; \
-	  cp -r "$$mj"/output/chtml/fonts/woff-v2 "$$out/mathjax/output/chtml/fonts/"; \
-	  rm -rf $(VENDOR_DIR); mv "$$out" $(VENDOR_DIR); touch $@
+	bash tools/vendor.sh $(HTML_MANAGER_VERSION) $(MATHJAX_VERSION) $(VENDOR_DIR)
+	touch $@
 
+# The "Run it yourself" page links the archive (tools/build_archive.py), so it is built first.
 book: install vendor
+	$(BIN)/python tools/build_archive.py
 	$(BIN)/jupyter-book build . $(BOOK_FLAGS)
 	@echo "Open $(CURDIR)/_build/html/index.html (or: make serve)"
 
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/actionlint .github/workflows/book.yml
 
 format: install
 	$(BIN)/ruff check --fix .

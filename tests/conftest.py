@@ -25,6 +25,8 @@ class BookBuild:
 @pytest.fixture(scope="session")
 def built_book() -> BookBuild:
     """Build the whole book from scratch, strictly (-W -n --keep-going), once per test session."""
+    # As `make book` does: first the archive that the "Run it yourself" page links.
+    subprocess.run([sys.executable, "tools/build_archive.py"], cwd=ROOT, check=True, timeout=120)
     command = [str(JUPYTER_BOOK), "build", ".", "--all", "-W", "-n", "--keep-going"]
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=900)
     return BookBuild(result.returncode, result.stdout + result.stderr, ROOT / "_build" / "html")
