@@ -28,7 +28,7 @@ matplotlib.use("Agg")
 import torch
 from torch import nn
 
-from embedlib.cost import median_seconds
+from embedlib.cost import _median_seconds as median_seconds
 from embedlib.trace import trace_updates
 from embedlib.widgets.frames import render_png
 from embedlib.widgets.step_through import step_through

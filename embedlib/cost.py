@@ -14,7 +14,9 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-__all__ = ["GradStepCost", "LookupCost", "gradient_step_cost", "lookup_cost", "median_seconds"]
+from embedlib.trace import _grad_bytes
+
+__all__ = ["gradient_step_cost", "lookup_cost"]
 
 
 @dataclass(frozen=True)
@@ -52,10 +54,10 @@ class LookupCost:
     onehot_bytes: int
 
 
-def median_seconds(run: Callable[[], object], repeats: int = 5) -> float:
+def _median_seconds(run: Callable[[], object], repeats: int = 5) -> float:
     """Return the median wall time of ``repeats`` calls of ``run``, after one warm-up call.
 
-    >>> median_seconds(lambda: sum(range(100)), repeats=3) >= 0.0
+    >>> _median_seconds(lambda: sum(range(100)), repeats=3) >= 0.0
     True
     """
     if repeats < 1:
@@ -80,12 +82,6 @@ def _check(vocab_sizes: Sequence[int], embedding_dim: int, batch_size: int, repe
     ]:
         if not isinstance(value, int) or value <= 0:
             raise ValueError(f"{name} must hold positive ints, got {value!r}")
-
-
-def _grad_bytes(grad: torch.Tensor) -> int:
-    if grad.is_sparse:
-        return grad._indices().numel() * 8 + grad._values().numel() * grad.element_size()
-    return grad.numel() * grad.element_size()
 
 
 def gradient_step_cost(
@@ -118,7 +114,7 @@ def gradient_step_cost(
                 emb(ids).sum().backward()
                 opt.step()
 
-            seconds[sparse] = median_seconds(step, repeats)
+            seconds[sparse] = _median_seconds(step, repeats)
             nbytes[sparse] = _grad_bytes(emb.weight.grad)
         results.append(
             GradStepCost(
@@ -160,14 +156,14 @@ def lookup_cost(
             weight = torch.randn(num_embeddings, embedding_dim, generator=generator)
             ids = torch.randint(num_embeddings, (batch_size,), generator=generator)
             onehot_bytes = batch_size * num_embeddings * 4
-            lookup = median_seconds(lambda w=weight, i=ids: nn.functional.embedding(i, w), repeats)
+            lookup = _median_seconds(lambda w=weight, i=ids: nn.functional.embedding(i, w), repeats)
             onehot = None
             if onehot_bytes <= max_onehot_bytes:
 
                 def matmul(w: torch.Tensor = weight, i: torch.Tensor = ids) -> torch.Tensor:
                     return nn.functional.one_hot(i, w.shape[0]).float() @ w
 
-                onehot = median_seconds(matmul, repeats)
+                onehot = _median_seconds(matmul, repeats)
             results.append(
                 LookupCost(num_embeddings, embedding_dim, batch_size, lookup, onehot, onehot_bytes)
             )

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-__all__ = ["IdReport", "explain_ids"]
+__all__ = ["explain_ids"]
 
 _ACCEPTED_DTYPES = (torch.int64, torch.int32)  # what F.embedding accepts for indices
 

@@ -17,8 +17,7 @@ from types import MappingProxyType
 import torch
 from torch import Tensor, nn
 
-__all__ = ["INIT_SCHEMES", "InitScheme", "TableStats", "get_scheme", "init_embedding"]
-__all__ += ["make_table", "scheme_density", "table_stats"]
+__all__ = ["INIT_SCHEMES", "init_embedding", "make_table", "table_stats"]
 
 Distribution = tuple  # ("normal", mean, std) | ("uniform", lo, hi) | ("trunc_normal", m, s, lo, hi)
 
@@ -197,10 +196,10 @@ INIT_SCHEMES: dict[str, InitScheme] = {
 }  # fmt: skip
 
 
-def get_scheme(scheme: str | InitScheme) -> InitScheme:
+def _get_scheme(scheme: str | InitScheme) -> InitScheme:
     """Return the registered scheme called ``scheme`` (or ``scheme`` itself if already one).
 
-    >>> get_scheme("xavier_normal").name
+    >>> _get_scheme("xavier_normal").name
     'xavier_normal'
     """
     if isinstance(scheme, InitScheme):
@@ -241,7 +240,7 @@ def init_embedding(
             f"embedding must be an nn.Embedding, got {type(embedding).__name__}; "
             "for a bare tensor use INIT_SCHEMES[name].function(tensor)"
         )
-    get_scheme(scheme).function(embedding.weight, generator=generator, **params)
+    _get_scheme(scheme).function(embedding.weight, generator=generator, **params)
     if embedding.padding_idx is not None:
         with torch.no_grad():
             embedding.weight[embedding.padding_idx].zero_()
@@ -258,7 +257,7 @@ def make_table(
     """
     if isinstance(seed, bool) or not isinstance(seed, int):
         raise TypeError(f"seed must be an int, got {type(seed).__name__}")
-    scheme = get_scheme(scheme)
+    scheme = _get_scheme(scheme)
     scheme.theoretical_std(num_embeddings, embedding_dim, **params)  # validates sizes and params
     weight = torch.empty(num_embeddings, embedding_dim)  # (num_embeddings, embedding_dim)
     return scheme.function(weight, generator=torch.Generator().manual_seed(seed), **params)
@@ -284,15 +283,3 @@ def table_stats(weight: Tensor) -> TableStats:
         column_means=w.mean(dim=0).to(weight.dtype),
         column_stds=w.std(dim=0, correction=0).to(weight.dtype),
     )
-
-
-def scheme_density(
-    scheme_name: str, x: Tensor, *, num_embeddings: int, embedding_dim: int, **params
-) -> Tensor:
-    """Return the theoretical pdf of ``scheme_name`` at ``x`` (for overlays on histograms).
-
-    >>> pdf = scheme_density("normal", torch.tensor([0.0]), num_embeddings=10, embedding_dim=4)
-    >>> round(pdf.item(), 4)
-    0.3989
-    """
-    return get_scheme(scheme_name).density(x, num_embeddings, embedding_dim, **params)

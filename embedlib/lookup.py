@@ -14,7 +14,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-__all__ = ["LookupTrace", "check_ids", "mean_pool", "trace_lookup"]
+__all__ = ["check_ids", "mean_pool", "trace_lookup"]
 
 _INDEX_DTYPES = (torch.long, torch.int32)  # what nn.Embedding accepts
 

@@ -13,22 +13,12 @@ from dataclasses import dataclass
 import torch
 from torch import Tensor, nn
 
-__all__ = [
-    "HYPERPARAMETER_ATTRIBUTES",
-    "BufferRow",
-    "HyperparameterRow",
-    "ModelReport",
-    "ParameterRow",
-    "StateSnapshot",
-    "changed_names",
-    "describe_model",
-    "snapshot_state",
-]
+__all__ = ["changed_names", "describe_model", "snapshot_state"]
 
 # Per module type: the constructor arguments that are hyperparameters (read back as attributes).
 _CONV = ("in_channels", "out_channels", "kernel_size", "stride", "padding", "dilation", "groups")
 _NORM = ("num_features", "eps", "momentum", "affine", "track_running_stats")
-HYPERPARAMETER_ATTRIBUTES: dict[type[nn.Module], tuple[str, ...]] = {
+_HYPERPARAMETER_ATTRIBUTES: dict[type[nn.Module], tuple[str, ...]] = {
     nn.Embedding: ("num_embeddings", "embedding_dim", "padding_idx", "max_norm", "norm_type",
                    "scale_grad_by_freq", "sparse"),
     nn.EmbeddingBag: ("num_embeddings", "embedding_dim", "max_norm", "norm_type",
@@ -152,7 +142,7 @@ class ModelReport:
 def _module_hyperparameters(name: str, module: nn.Module) -> list[HyperparameterRow]:
     owner = name or type(module).__name__
     attributes = next(
-        (attrs for cls, attrs in HYPERPARAMETER_ATTRIBUTES.items() if type(module) is cls), None
+        (attrs for cls, attrs in _HYPERPARAMETER_ATTRIBUTES.items() if type(module) is cls), None
     )
     if attributes is None:  # unknown type: fall back to what it prints about itself
         extra = module.extra_repr()

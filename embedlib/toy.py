@@ -12,15 +12,7 @@ from dataclasses import dataclass
 import torch
 from torch import Tensor, nn
 
-__all__ = [
-    "MeanPoolClassifier",
-    "SweepRun",
-    "TinyCNN",
-    "ToyTask",
-    "make_toy_task",
-    "sweep_toy_task",
-]
-__all__ += ["train_toy_task"]
+__all__ = ["MeanPoolClassifier", "TinyCNN", "make_toy_task", "sweep_toy_task"]
 
 
 @dataclass(frozen=True)
@@ -127,7 +119,7 @@ class SweepRun:
         return f"dim={self.embedding_dim}, lr={self.lr:g}"
 
 
-def train_toy_task(
+def _train_toy_task(
     task: ToyTask,
     *,
     embedding_dim: int,
@@ -138,7 +130,7 @@ def train_toy_task(
 ) -> SweepRun:
     """Train a MeanPoolClassifier on ``task`` with plain SGD and return its loss curve.
 
-    >>> run = train_toy_task(make_toy_task(seed=0), embedding_dim=8, lr=1.0, steps=5)
+    >>> run = _train_toy_task(make_toy_task(seed=0), embedding_dim=8, lr=1.0, steps=5)
     >>> run.losses.shape
     torch.Size([5])
     """
@@ -187,7 +179,7 @@ def sweep_toy_task(
     if len(embedding_dims) == 0 or len(lrs) == 0:
         raise ValueError("embedding_dims and lrs must each hold at least one value to try")
     return [
-        train_toy_task(task, embedding_dim=d, lr=lr, steps=steps, batch_size=batch_size, seed=seed)
+        _train_toy_task(task, embedding_dim=d, lr=lr, steps=steps, batch_size=batch_size, seed=seed)
         for d in embedding_dims
         for lr in lrs
     ]

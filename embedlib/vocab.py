@@ -16,17 +16,17 @@ from dataclasses import dataclass, field
 
 import torch
 
-__all__ = ["EncodedBatch", "Vocabulary", "build_vocabulary", "encode_batch", "tokenize"]
+__all__ = ["build_vocabulary", "encode_batch"]
 
 Sentence = str | Sequence[str]
 
 
-def tokenize(sentence: Sentence) -> list[str]:
+def _tokenize(sentence: Sentence) -> list[str]:
     """Split a sentence into tokens: a str is lower-cased and split on whitespace, a list is kept.
 
-    >>> tokenize("The cat  sat")
+    >>> _tokenize("The cat  sat")
     ['the', 'cat', 'sat']
-    >>> tokenize(["Keep", "As", "Is"])
+    >>> _tokenize(["Keep", "As", "Is"])
     ['Keep', 'As', 'Is']
     """
     if isinstance(sentence, str):
@@ -94,7 +94,7 @@ class Vocabulary:
         [2, 3, 1]
         """
         ids = []
-        for token in tokenize(tokens):
+        for token in _tokenize(tokens):
             if token in self.token_to_id:
                 ids.append(self.token_to_id[token])
             elif self.unk_id is not None:
@@ -157,7 +157,7 @@ def build_vocabulary(
     if pad_token is not None and pad_token == unk_token:
         raise ValueError(f"pad_token and unk_token must differ, both are {pad_token!r}")
     specials = [t for t in (pad_token, unk_token) if t is not None]
-    counts = Counter(token for s in sentences for token in tokenize(s))
+    counts = Counter(token for s in sentences for token in _tokenize(s))
     for special in specials:
         counts.pop(special, None)
     kept = [t for t, n in counts.items() if n >= min_count]

@@ -11,10 +11,9 @@ from torch import nn
 from embedlib.init import (
     INIT_SCHEMES,
     InitScheme,
-    get_scheme,
+    _get_scheme,
     init_embedding,
     make_table,
-    scheme_density,
     table_stats,
 )
 
@@ -47,7 +46,7 @@ def test_fan_in_is_embedding_dim_for_torch():
 def test_bounded_schemes_stay_inside_their_support(name):
     weight = make_table(500, 32, name, seed=0)
     x = torch.linspace(-10, 10, 20001)
-    pdf = scheme_density(name, x, num_embeddings=500, embedding_dim=32)
+    pdf = INIT_SCHEMES[name].density(x, 500, 32)
     support = x[pdf > 0]
     assert weight.min() >= support.min() - 1e-3
     assert weight.max() <= support.max() + 1e-3
@@ -58,7 +57,7 @@ def test_density_integrates_to_one_and_has_the_theoretical_variance(name):
     n, d = 200, 16
     std = INIT_SCHEMES[name].theoretical_std(n, d)
     x = torch.linspace(-8 * std, 8 * std, 400_001, dtype=torch.float64)
-    pdf = scheme_density(name, x, num_embeddings=n, embedding_dim=d)
+    pdf = INIT_SCHEMES[name].density(x, n, d)
     assert torch.trapezoid(pdf, x).item() == pytest.approx(1.0, abs=1e-3)
     variance = torch.trapezoid(pdf * x**2, x).item()
     assert math.sqrt(variance) == pytest.approx(std, rel=1e-3)
@@ -130,8 +129,8 @@ def test_table_stats_against_plain_python(rows, cols, seed):
 
 
 def test_registry_entries_are_frozen_schemes():
-    scheme = get_scheme("scaled_normal")
-    assert isinstance(scheme, InitScheme) and get_scheme(scheme) is scheme
+    scheme = _get_scheme("scaled_normal")
+    assert isinstance(scheme, InitScheme) and _get_scheme(scheme) is scheme
     with pytest.raises(AttributeError):
         scheme.name = "other"  # type: ignore[misc]
 
@@ -140,7 +139,7 @@ def test_unknown_scheme_lists_valid_names():
     with pytest.raises(ValueError, match=r"scheme 'gaussian' is unknown; valid .*xavier_uniform"):
         make_table(3, 3, "gaussian", seed=0)
     with pytest.raises(ValueError, match="valid scheme names"):
-        scheme_density("nope", torch.zeros(2), num_embeddings=3, embedding_dim=2)
+        init_embedding(nn.Embedding(3, 2), "nope")
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ import torch
 from torch import nn
 
 from embedlib.params import (
-    HYPERPARAMETER_ATTRIBUTES,
+    _HYPERPARAMETER_ATTRIBUTES,
     ModelReport,
     changed_names,
     describe_model,
@@ -38,7 +38,7 @@ def test_embedding_counts_and_hyperparameters():
     assert hyper[("Embedding", "padding_idx")] == 0
     assert hyper[("Embedding", "max_norm")] == 2.0
     assert hyper[("Embedding", "sparse")] is False
-    assert {name for _, name in hyper} == set(HYPERPARAMETER_ATTRIBUTES[nn.Embedding])
+    assert {name for _, name in hyper} == set(_HYPERPARAMETER_ATTRIBUTES[nn.Embedding])
 
 
 def test_cnn_counts_match_hand_formulas_and_buffers_are_separate():

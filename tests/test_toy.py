@@ -6,9 +6,9 @@ import torch
 from embedlib.toy import (
     MeanPoolClassifier,
     TinyCNN,
+    _train_toy_task,
     make_toy_task,
     sweep_toy_task,
-    train_toy_task,
 )
 
 
@@ -43,11 +43,11 @@ def test_tiny_cnn_parameter_count():
 
 def test_good_learning_rate_learns_the_task():
     task = make_toy_task(seed=0)
-    run = train_toy_task(task, embedding_dim=16, lr=3.0, steps=150)
+    run = _train_toy_task(task, embedding_dim=16, lr=3.0, steps=150)
     assert run.losses[-10:].mean() < 0.5 * run.losses[:10].mean()
     assert run.accuracy > 0.95
     # a 1000x smaller learning rate barely moves in the same number of steps
-    slow = train_toy_task(task, embedding_dim=16, lr=0.003, steps=150)
+    slow = _train_toy_task(task, embedding_dim=16, lr=0.003, steps=150)
     assert slow.losses[-10:].mean() > 0.9 * slow.losses[:10].mean()
 
 
@@ -64,8 +64,8 @@ def test_sweep_is_deterministic_and_ordered():
     [
         (lambda: make_toy_task(seq_len=4), ValueError, "odd"),
         (lambda: make_toy_task(num_embeddings=1), ValueError, "num_embeddings must be"),
-        (lambda: train_toy_task(make_toy_task(), embedding_dim=0, lr=1.0), ValueError, "positive"),
-        (lambda: train_toy_task(make_toy_task(), embedding_dim=2, lr=-1.0), ValueError, "lr must"),
+        (lambda: _train_toy_task(make_toy_task(), embedding_dim=0, lr=1.0), ValueError, "positive"),
+        (lambda: _train_toy_task(make_toy_task(), embedding_dim=2, lr=-1.0), ValueError, "lr must"),
         (lambda: sweep_toy_task("task", embedding_dims=[2], lrs=[1.0]), TypeError, "ToyTask"),
         (lambda: sweep_toy_task(make_toy_task(), embedding_dims=[], lrs=[1]), ValueError, "least"),
         (lambda: TinyCNN(resolution=7), ValueError, "even"),

@@ -8,7 +8,7 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from embedlib.vocab import EncodedBatch, Vocabulary, build_vocabulary, encode_batch, tokenize
+from embedlib.vocab import EncodedBatch, Vocabulary, _tokenize, build_vocabulary, encode_batch
 
 WORDS = st.sampled_from(["the", "cat", "sat", "on", "mat", "a", "dog", "ran"])
 SENTENCES = st.lists(st.lists(WORDS, min_size=1, max_size=7), min_size=1, max_size=5)
@@ -39,7 +39,7 @@ def test_min_count_drops_rare_tokens_to_unk():
 def test_token_lists_are_used_as_given():
     vocab = build_vocabulary([["Hello", "World"]])
     assert "Hello" in vocab.tokens and "hello" not in vocab.tokens
-    assert tokenize("Hello  World\n") == ["hello", "world"]
+    assert _tokenize("Hello  World\n") == ["hello", "world"]
 
 
 @settings(max_examples=50, deadline=None)

@@ -5,7 +5,7 @@ import warnings
 import pytest
 import torch
 
-from embedlib.optim_matrix import _DEFAULT_SETTINGS, MatrixCell, optimizer_sparse_matrix
+from embedlib.trace import _DEFAULT_SETTINGS, MatrixCell, optimizer_sparse_matrix
 
 SCHEDULE = [[1, 2], [3], [3], [4]]
 
