@@ -13,9 +13,9 @@ modules.
 """
 
 from embedlib.cost import gradient_step_cost, lookup_cost
-from embedlib.diagnose import explain_ids
+from embedlib.diagnose import check_ids, explain_ids
 from embedlib.init import INIT_SCHEMES, init_embedding, make_table, table_stats
-from embedlib.lookup import check_ids, mean_pool, trace_lookup
+from embedlib.lookup import mean_pool, trace_lookup
 from embedlib.norms import changed_rows, clip_sparse_grad_norm_, renorm_preview, row_norms
 from embedlib.params import changed_names, describe_model, snapshot_state
 from embedlib.toy import MeanPoolClassifier, TinyCNN, make_toy_task, sweep_toy_task

@@ -18,26 +18,29 @@ MAX_TABLE_ELEMENTS = 2**25  # 33.5 million values, 128 MB of float32: the larges
 
 
 def check_number(
-    value: object, name: str, *, low: float = -math.inf, strict: bool = False
+    value: object, name: str, *, low: float = -math.inf, strict: bool = False, context: str = ""
 ) -> float:
     """``value`` as a finite float ``>= low`` (``> low`` when ``strict``); raise otherwise.
 
+    ``context`` prefixes the message, e.g. ``"xavier_normal: "`` for a scheme's parameter.
+
     >>> check_number(0.1, "lr", low=0.0)
     0.1
-    >>> check_number(float("nan"), "lr")
+    >>> check_number(float("nan"), "sigma", context="normal_sigma: ")
     Traceback (most recent call last):
     ...
-    ValueError: lr must be a finite number, got nan; pass e.g. lr=0.1
-    """
+    ValueError: normal_sigma: sigma must be a finite number, got nan; pass a finite number such as sigma=1.0
+    """  # noqa: E501
+    fix = f"pass a finite number such as {name}=1.0"
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise TypeError(
-            f"{name} must be a number, got {value!r} ({type(value).__name__}); pass e.g. {name}=0.1"
+            f"{context}{name} must be a number, got {value!r} ({type(value).__name__}); {fix}"
         )
     if not math.isfinite(value):
-        raise ValueError(f"{name} must be a finite number, got {value!r}; pass e.g. {name}=0.1")
+        raise ValueError(f"{context}{name} must be a finite number, got {value!r}; {fix}")
     if value < low or (strict and value == low):
         relation = ">" if strict else ">="
-        raise ValueError(f"{name} must be {relation} {low:g}, got {value!r}")
+        raise ValueError(f"{context}{name} must be {relation} {low:g}, got {value!r}; {fix}")
     return float(value)
 
 
@@ -77,7 +80,11 @@ def check_seed(seed: object) -> int:
     return seed
 
 
-def check_table_size(num_embeddings: object, embedding_dim: object) -> tuple[int, int]:
+def check_table_size(
+    num_embeddings: object,
+    embedding_dim: object,
+    names: tuple[str, str] = ("num_embeddings", "embedding_dim"),
+) -> tuple[int, int]:
     """Check a table size to be built: positive ints with at most ``MAX_TABLE_ELEMENTS`` values.
 
     >>> check_table_size(10**6, 10**3)
@@ -85,11 +92,10 @@ def check_table_size(num_embeddings: object, embedding_dim: object) -> tuple[int
     ...
     ValueError: num_embeddings x embedding_dim = 1,000,000 x 1,000 is 1,000,000,000 values, more than the 33,554,432 (128 MB of float32) embedlib builds; pass a smaller table
     """  # noqa: E501
-    rows = check_count(num_embeddings, "num_embeddings")
-    dim = check_count(embedding_dim, "embedding_dim")
+    rows, dim = check_count(num_embeddings, names[0]), check_count(embedding_dim, names[1])
     if rows * dim > MAX_TABLE_ELEMENTS:
         raise ValueError(
-            f"num_embeddings x embedding_dim = {rows:,} x {dim:,} is {rows * dim:,} values, more "
+            f"{names[0]} x {names[1]} = {rows:,} x {dim:,} is {rows * dim:,} values, more "
             f"than the {MAX_TABLE_ELEMENTS:,} (128 MB of float32) embedlib builds; "
             "pass a smaller table"
         )

@@ -22,7 +22,7 @@ import torch
 from torch import Tensor
 
 from embedlib._checks import check_number, check_table
-from embedlib.lookup import check_ids
+from embedlib.diagnose import check_ids
 
 __all__ = ["changed_rows", "clip_sparse_grad_norm_", "renorm_preview", "row_norms"]
 
@@ -41,6 +41,20 @@ def _check_norm_type(norm_type: float) -> float:
             "use 1.0 (L1), 2.0 (L2, the default) or math.inf (max-abs)"
         )
     return float(norm_type)
+
+
+def _check_max_norm(max_norm: float) -> None:
+    if isinstance(max_norm, bool) or not isinstance(max_norm, int | float):
+        raise TypeError(
+            f"max_norm must be a positive number, got {type(max_norm).__name__}; e.g. max_norm=1.0"
+        )
+    if math.isinf(max_norm):
+        raise ValueError(f"max_norm must be a finite number, got {max_norm}; pass e.g. 1.0")
+    if math.isnan(max_norm) or max_norm <= 0:
+        raise ValueError(
+            f"max_norm must be > 0, got {max_norm}; torch does not check this itself "
+            "(0 zeroes looked-up rows, a negative value flips their sign), so pass e.g. 1.0"
+        )
 
 
 def row_norms(weight: Tensor, norm_type: float = 2.0) -> Tensor:
@@ -90,15 +104,7 @@ def renorm_preview(
     """
     check_table(weight)
     p = _check_norm_type(norm_type)
-    if isinstance(max_norm, bool) or not isinstance(max_norm, int | float):
-        raise TypeError(
-            f"max_norm must be a positive number, got {type(max_norm).__name__}; e.g. max_norm=1.0"
-        )
-    if math.isnan(max_norm) or max_norm <= 0:
-        raise ValueError(
-            f"max_norm must be > 0, got {max_norm}; torch does not check this itself "
-            "(0 zeroes looked-up rows, a negative value flips their sign), so pass e.g. 1.0"
-        )
+    _check_max_norm(max_norm)
     num_embeddings = weight.shape[0]
     check_ids(ids, num_embeddings)
 
@@ -107,9 +113,9 @@ def renorm_preview(
     looked_up = torch.zeros(num_embeddings, dtype=torch.bool)
     looked_up[ids.flatten().cpu()] = True
     renormalised = looked_up & (norms_before.cpu() > max_norm)
-    for row in renormalised.nonzero().flatten().tolist():
-        scale = max_norm / (float(norms_before[row]) + _RENORM_EPS)
-        table[row] = table[row] * scale
+    rows = renormalised.nonzero().flatten()
+    scale = max_norm / (norms_before[rows].double() + _RENORM_EPS)  # in double, as torch does
+    table[rows] = (table[rows].double() * scale.unsqueeze(1)).to(table.dtype)
     norms_after = torch.linalg.vector_norm(table, ord=p, dim=1)
     return RenormResult(
         norms_before=norms_before,

@@ -28,12 +28,12 @@ import torch
 from torch import Tensor, nn
 
 from embedlib._checks import check_count, check_seed
-from embedlib.lookup import check_ids
+from embedlib.diagnose import _as_tensor, check_ids
 from embedlib.norms import _changed_mask
 
 __all__ = ["optimizer_sparse_matrix", "trace_updates"]
 
-RECORD_LIMIT_BYTES = 64 * 2**20  # 64 MB: what one traced run may keep (tables, state, masks)
+_RECORD_LIMIT_BYTES = 64 * 2**20  # 64 MB: what one traced run may keep (tables, state, masks)
 _LOSSES = ("sum", "square")
 OptimizerFactory = Callable[..., torch.optim.Optimizer]
 
@@ -205,7 +205,7 @@ def _as_batches(schedule: Any, num_embeddings: int) -> list[Tensor]:
                 f"{name} is the number {batch!r}, not a batch of ids: each step needs a list, "
                 "e.g. [[1], [2]] rather than [1, 2]"
             )
-        ids = batch if isinstance(batch, Tensor) else torch.as_tensor(batch)
+        ids = _as_tensor(batch, name)  # a list becomes a tensor; text or ragged lists refused
         if ids.numel() == 0:
             raise ValueError(f"{name} is an empty batch: every step looks up at least one id")
         check_ids(ids, num_embeddings, name=name)
@@ -265,11 +265,11 @@ def _record_bytes(record: StepRecord) -> int:
 
 def _refuse_size(steps: int, per_step: int, config: TraceConfig) -> None:
     total = per_step * (steps + 1)  # the initial table, then one record per step
-    if total > RECORD_LIMIT_BYTES:
+    if total > _RECORD_LIMIT_BYTES:
         raise ValueError(
             f"this run would record {total / 2**20:,.1f} MB ({steps} steps of a "
             f"{config.num_embeddings:,} x {config.embedding_dim:,} table with its optimizer "
-            f"state), more than trace_updates keeps ({RECORD_LIMIT_BYTES // 2**20} MB); "
+            f"state), more than trace_updates keeps ({_RECORD_LIMIT_BYTES // 2**20} MB); "
             "trace fewer steps or a smaller table"
         )
 

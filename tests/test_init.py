@@ -128,6 +128,9 @@ def test_table_stats_against_plain_python(rows, cols, seed):
     assert stats.column_means[0].item() == pytest.approx(weight[:, 0].mean().item(), abs=1e-6)
 
 
+NAN, INF = float("nan"), float("inf")
+
+
 def test_registry_entries_are_frozen_schemes():
     scheme = _get_scheme("scaled_normal")
     assert isinstance(scheme, InitScheme) and _get_scheme(scheme) is scheme
@@ -146,7 +149,32 @@ def test_unknown_scheme_lists_valid_names():
     ("call", "error", "pattern"),
     [
         (lambda: make_table(0, 3, "normal", seed=0), ValueError, "num_embeddings must be"),
-        (lambda: make_table(3, 2.5, "normal", seed=0), ValueError, "embedding_dim must be"),
+        (lambda: make_table(3, 2.5, "normal", seed=0), TypeError, "embedding_dim must be an int"),
+        (lambda: make_table(3, 3, "normal", seed=None), TypeError, "seed must be an int, got None"),
+        (lambda: make_table(10**6, 10**3, "normal", seed=0), ValueError, "1,000,000,000 values"),
+        (
+            lambda: make_table(3, 3, "normal_sigma", seed=0, sigma=NAN),
+            ValueError,
+            "sigma must be a fin",
+        ),
+        (
+            lambda: make_table(3, 3, "normal_sigma", seed=0, sigma="x"),
+            TypeError,
+            "sigma must be a num",
+        ),
+        (
+            lambda: make_table(3, 3, "xavier_normal", seed=0, gain=INF),
+            ValueError,
+            "gain must be a fin",
+        ),
+        (lambda: make_table(3, 3, "uniform", seed=0, a=-INF), ValueError, "a must be a finite"),
+        (
+            lambda: make_table(3, 3, "kaiming_normal", seed=0, nonlinearity="x"),
+            ValueError,
+            "'x' is",
+        ),
+        (lambda: init_embedding(nn.Embedding(3, 2), "normal", generator=1), TypeError, "Generator"),
+        (lambda: INIT_SCHEMES["normal"].density("x", 3, 2), TypeError, "x must be a real tensor"),
         (lambda: make_table(3, 3, "normal", seed=0.5), TypeError, "seed must be an int"),
         (lambda: make_table(3, 3, "uniform", seed=0, c=1), TypeError, "its parameters: a, b"),
         (lambda: make_table(3, 3, "uniform", seed=0, a=1.0, b=0.0), ValueError, "need a < b"),
@@ -154,8 +182,9 @@ def test_unknown_scheme_lists_valid_names():
         (lambda: make_table(3, 3, "kaiming_uniform", seed=0, mode="in"), ValueError, "fan_in"),
         (lambda: make_table(3, 3, "trunc_normal", seed=0, mean=5.0), ValueError, "inside"),
         (lambda: init_embedding(nn.Linear(2, 2), "normal"), TypeError, "nn.Embedding"),
-        (lambda: table_stats(torch.zeros(3)), ValueError, "2-D float tensor"),
-        (lambda: table_stats(torch.zeros(3, 2, dtype=torch.long)), ValueError, "2-D float"),
+        (lambda: table_stats(torch.zeros(3)), ValueError, r"weight must be 2-D.*unsqueeze\(0\)"),
+        (lambda: table_stats(torch.zeros(3, 2, dtype=torch.long)), TypeError, "floating-point"),
+        (lambda: table_stats(torch.zeros(0, 2)), ValueError, "at least one row"),
     ],
 )
 def test_bad_input_messages(call, error, pattern):

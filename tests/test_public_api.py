@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import ast
 import importlib
 import inspect
 import pkgutil
 import subprocess
 import sys
+from pathlib import Path
 from types import ModuleType
 
 import pytest
@@ -58,6 +60,17 @@ def test_every_result_class_of_the_compute_layer_has_a_doctest() -> None:
                 if ">>>" not in (inspect.getdoc(obj) or ""):
                     undocumented.append(f"{module.__name__}.{name}")
     assert undocumented == []
+
+
+def test_no_compute_function_is_longer_than_50_lines() -> None:
+    long = []
+    for path in sorted(Path(embedlib.__file__).parent.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                lines = node.end_lineno - node.lineno + 1  # signature and docstring included
+                if lines > 50:
+                    long.append((f"{path.name}:{node.name}", lines))
+    assert long == []
 
 
 def test_importing_embedlib_does_not_import_matplotlib() -> None:

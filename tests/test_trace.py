@@ -7,7 +7,7 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from embedlib.trace import RECORD_LIMIT_BYTES, RefusedCombination, UpdateTrace, trace_updates
+from embedlib.trace import _RECORD_LIMIT_BYTES, RefusedCombination, UpdateTrace, trace_updates
 
 N, DIM = 8, 3
 SGD = torch.optim.SGD
@@ -202,7 +202,7 @@ def test_a_row_that_becomes_nan_counts_as_changed():
 
 
 def test_records_are_refused_above_the_limit_before_anything_big_is_built():
-    rows = RECORD_LIMIT_BYTES // (4 * 64 * 2) + 1  # two copies of the table pass the limit
+    rows = _RECORD_LIMIT_BYTES // (4 * 64 * 2) + 1  # two copies of the table pass the limit
     with pytest.raises(ValueError, match=r"64 MB.*fewer steps or a smaller table"):
         trace_updates([[1]], SGD, num_embeddings=rows, embedding_dim=64, lr=0.1)
     # optimizer state counts too: Adam keeps two more tables per step
