@@ -131,6 +131,18 @@ def test_table_stats_against_plain_python(rows, cols, seed):
 NAN, INF = float("nan"), float("inf")
 
 
+def test_scaled_normal_divides_by_the_square_root_of_embedding_dim_not_num_embeddings():
+    num_embeddings, embedding_dim = 4000, 16
+    expected = 1 / math.sqrt(embedding_dim)  # 0.25; 1 / sqrt(num_embeddings) would be 0.016
+    scheme = INIT_SCHEMES["scaled_normal"]
+    assert scheme.theoretical_std(num_embeddings, embedding_dim) == expected
+    table = make_table(num_embeddings, embedding_dim, "scaled_normal", seed=0)
+    assert table.std().item() == pytest.approx(expected, rel=0.02)
+    assert table.norm(dim=1).mean().item() == pytest.approx(1.0, rel=0.03)  # rows of norm ~1
+    peak = scheme.density(torch.tensor([0.0]), num_embeddings, embedding_dim).item()
+    assert peak == pytest.approx(1 / (expected * math.sqrt(2 * math.pi)), rel=1e-5)
+
+
 def test_registry_entries_are_frozen_schemes():
     scheme = _get_scheme("scaled_normal")
     assert isinstance(scheme, InitScheme) and _get_scheme(scheme) is scheme

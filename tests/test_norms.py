@@ -49,6 +49,22 @@ def test_only_looked_up_rows_change_and_only_if_too_long():
     assert torch.equal(preview.norms_before, row_norms(weight))
 
 
+@pytest.mark.parametrize(
+    ("norm_type", "norm", "renormalised"),
+    [(1.0, 7.0, True), (2.0, 5.0, False), (math.inf, 4.0, False)],  # row [3, -4], max_norm 6
+)
+def test_preview_uses_the_norm_type_it_is_given(norm_type, norm, renormalised):
+    weight = torch.tensor([[3.0, -4.0], [0.1, 0.1]])
+    preview = renorm_preview(weight, torch.tensor([0]), max_norm=6.0, norm_type=norm_type)
+    assert preview.norms_before[0].item() == pytest.approx(norm)
+    assert preview.renormalised.tolist() == [renormalised, False]
+    scale = 6.0 / (norm + 1e-7) if renormalised else 1.0
+    assert torch.allclose(preview.weight_after[0], weight[0] * scale)
+    assert preview.norms_after[0].item() == pytest.approx(min(norm, 6.0), rel=1e-6)
+    real_weight, _ = _real_forward(weight, torch.tensor([0]), 6.0, norm_type)
+    assert torch.allclose(preview.weight_after, real_weight)
+
+
 def test_preview_does_not_modify_weight():
     weight = torch.full((3, 2), 5.0)
     before = weight.clone()
@@ -126,6 +142,17 @@ def test_matches_a_row_by_row_loop(rows: int, dim: int, edits: list[int]) -> Non
             after[row, row % dim] += 1.0
     expected = [r for r in range(rows) if not torch.equal(before[r], after[r])]
     assert changed_rows(before, after).tolist() == expected
+
+
+def test_a_row_that_becomes_nan_counts_as_changed() -> None:
+    before = torch.zeros(4, 2)
+    after = before.clone()
+    after[1, 0] = float("nan")  # became NaN
+    after[3] = float("inf")  # became inf
+    assert changed_rows(before, after).tolist() == [1, 3]
+    assert changed_rows(before, after, atol=1e6).tolist() == [1, 3]  # no tolerance hides NaN
+    assert changed_rows(after, after.clone()).tolist() == []  # NaN stayed NaN, inf stayed inf
+    assert changed_rows(after, before).tolist() == [1, 3]  # and NaN that became a number
 
 
 def test_atol_ignores_tiny_moves() -> None:

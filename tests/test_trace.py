@@ -201,6 +201,19 @@ def test_a_row_that_becomes_nan_counts_as_changed():
     assert second.changed_rows.tolist() == [False, False, False, False]  # NaN stayed NaN
 
 
+def test_rows_with_grad_sees_gradients_of_either_sign():
+    # loss="square": a row's gradient is the row itself, so an all-negative row has a gradient
+    initial = torch.randn(N, DIM, generator=torch.Generator().manual_seed(0))
+    negative = int((initial < 0).all(dim=1).nonzero()[0])
+    positive = int((initial > 0).all(dim=1).nonzero()[0])
+    trace = trace_updates(
+        [[negative, positive]], SGD, num_embeddings=N, embedding_dim=DIM, loss="square", lr=0.1
+    )
+    expected = torch.zeros(N, dtype=torch.bool)
+    expected[[negative, positive]] = True
+    assert torch.equal(trace.steps[0].rows_with_grad, expected)
+
+
 def test_records_are_refused_above_the_limit_before_anything_big_is_built():
     rows = _RECORD_LIMIT_BYTES // (4 * 64 * 2) + 1  # two copies of the table pass the limit
     with pytest.raises(ValueError, match=r"64 MB.*fewer steps or a smaller table"):
