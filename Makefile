@@ -54,9 +54,17 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/actionlint .github/workflows/book.yml
 
+# Notebooks with uncommitted changes (a learner's outputs or half-written cells) are skipped, and
+# named, unless FORCE=1. In notebooks only layout and import order change: no lint fix runs that
+# could delete code (ruff removes "unused" imports a half-written cell still needs).
+FORCE ?=
+CLEAN_NOTEBOOKS = $(BIN)/python tools/clean_notebooks.py $(if $(filter 1,$(FORCE)),--force)
+
 format: install
-	$(BIN)/ruff check --fix .
-	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix --extend-exclude "*.ipynb" .
+	$(BIN)/ruff format --extend-exclude "*.ipynb" .
+	@$(CLEAN_NOTEBOOKS) --all | xargs -0 -r sh -c \
+	  '$(BIN)/ruff check --fix --select I "$$@" && $(BIN)/ruff format "$$@"' ruff
 
 test: install vendor system-deps lint
 	$(BIN)/pytest $(NBVAL_FLAGS)
@@ -65,12 +73,14 @@ test: install vendor system-deps lint
 lab: install
 	$(BIN)/jupyter lab --notebook-dir=. $(if $(SUDO),,--allow-root) chapters/index.ipynb
 
-# Re-execute every chapter in a fresh kernel, in place, two at a time (one per core); nbconvert
-# also saves widget state.
+# Re-execute every chapter (or NOTEBOOKS=...) in a fresh kernel, in place, two at a time (one per
+# core); nbconvert also saves widget state. Notebooks with uncommitted changes are skipped unless
+# FORCE=1: re-executing replaces every output, including ones a learner kept.
+NOTEBOOKS ?= chapters/*.ipynb
 execute: install
-	ls chapters/*.ipynb | xargs -P 2 -I NOTEBOOK $(BIN)/jupyter nbconvert --to notebook --execute \
-	  --inplace --ExecutePreprocessor.timeout=120 --ExecutePreprocessor.kernel_name=python3 \
-	  --ExecutePreprocessor.record_timing=False NOTEBOOK
+	@$(CLEAN_NOTEBOOKS) $(NOTEBOOKS) | xargs -0 -r -n 1 -P 2 $(BIN)/jupyter nbconvert \
+	  --to notebook --execute --inplace --ExecutePreprocessor.timeout=120 \
+	  --ExecutePreprocessor.kernel_name=python3 --ExecutePreprocessor.record_timing=False
 
 serve:
 	@test -f _build/html/index.html || { echo "No built book: run 'make book' first"; exit 1; }

@@ -7,165 +7,53 @@ Three layers, imports flowing one way:
 * ``embedlib.plots``: matplotlib, every function returns a Figure;
 * ``embedlib.widgets``: thin ipywidgets layers wiring the first two.
 
-Only the compute layer is re-exported here, so ``import embedlib`` never imports matplotlib.
+Only the compute layer's functions are re-exported here, so ``import embedlib`` never imports
+matplotlib. Result dataclasses (``UpdateTrace``, ``LookupTrace``, ...) are importable from their
+modules.
 """
 
-from embedlib.cost import (
-    GradStepCost,
-    LookupCost,
-    gradient_step_cost,
-    lookup_cost,
-    median_seconds,
-)
-from embedlib.diagnose import (
-    IdReport,
-    explain_ids,
-)
-from embedlib.grads import (
-    EMBEDDING_KWARGS,
-    clip_sparse_grad_norm_,
-    id_counts,
-    row_gradients,
-)
-from embedlib.init import (
-    INIT_SCHEMES,
-    InitScheme,
-    TableStats,
-    get_scheme,
-    init_embedding,
-    make_table,
-    scheme_density,
-    table_stats,
-)
-from embedlib.lookup import (
-    LookupTrace,
-    check_ids,
-    mean_pool,
-    trace_lookup,
-)
-from embedlib.norms import (
-    RENORM_EPS,
-    RenormResult,
-    renorm_preview,
-    row_norms,
-)
-from embedlib.optim_matrix import (
-    MATRIX_SETTINGS,
-    MatrixCell,
-    matrix_markdown,
-    optimizer_sparse_matrix,
-)
-from embedlib.params import (
-    HYPERPARAMETER_ATTRIBUTES,
-    BufferRow,
-    HyperparameterRow,
-    ModelReport,
-    ParameterRow,
-    StateSnapshot,
-    changed_names,
-    describe_model,
-    snapshot_state,
-)
-from embedlib.rows import (
-    changed_rows,
-)
-from embedlib.toy import (
-    MeanPoolClassifier,
-    SweepRun,
-    TinyCNN,
-    ToyTask,
-    make_toy_task,
-    sweep_toy_task,
-    train_toy_task,
-)
-from embedlib.trace import (
-    LOSSES,
-    OPTIMIZERS,
-    RefusedCombination,
-    StepRecord,
-    TraceConfig,
-    UpdateTrace,
-    trace_updates,
-)
-from embedlib.vocab import (
-    EncodedBatch,
-    Vocabulary,
-    build_vocabulary,
-    encode_batch,
-    tokenize,
-)
+from embedlib.cost import gradient_step_cost, lookup_cost
+from embedlib.diagnose import check_ids, explain_ids
+from embedlib.init import INIT_SCHEMES, init_embedding, make_table, table_stats
+from embedlib.lookup import mean_pool, trace_lookup
+from embedlib.norms import changed_rows, clip_sparse_grad_norm_, renorm_preview, row_norms
+from embedlib.params import changed_names, describe_model, snapshot_state
+from embedlib.toy import MeanPoolClassifier, TinyCNN, make_toy_task, sweep_toy_task
+from embedlib.trace import optimizer_sparse_matrix, trace_updates
+from embedlib.vocab import build_vocabulary, encode_batch
 
 __all__ = [
-    # embedlib.vocab
-    "EncodedBatch",
-    "Vocabulary",
+    # embedlib.vocab: sentences to ids
     "build_vocabulary",
     "encode_batch",
-    "tokenize",
-    # embedlib.lookup
-    "LookupTrace",
-    "check_ids",
-    "mean_pool",
-    "trace_lookup",
-    # embedlib.diagnose
-    "IdReport",
+    # embedlib.diagnose, embedlib.lookup: ids and the lookup
     "explain_ids",
-    # embedlib.grads
-    "EMBEDDING_KWARGS",
-    "clip_sparse_grad_norm_",
-    "id_counts",
-    "row_gradients",
-    # embedlib.norms
-    "RENORM_EPS",
-    "RenormResult",
-    "renorm_preview",
+    "check_ids",
+    "trace_lookup",
+    "mean_pool",
+    # embedlib.norms: row norms, max_norm, changed rows, sparse gradient clipping
     "row_norms",
-    # embedlib.init
+    "renorm_preview",
+    "changed_rows",
+    "clip_sparse_grad_norm_",
+    # embedlib.init: initialisation schemes
     "INIT_SCHEMES",
-    "InitScheme",
-    "TableStats",
-    "get_scheme",
     "init_embedding",
     "make_table",
-    "scheme_density",
     "table_stats",
-    # embedlib.params
-    "HYPERPARAMETER_ATTRIBUTES",
-    "BufferRow",
-    "HyperparameterRow",
-    "ModelReport",
-    "ParameterRow",
-    "StateSnapshot",
-    "changed_names",
+    # embedlib.params: parameters, buffers, hyperparameters
     "describe_model",
     "snapshot_state",
-    # embedlib.toy
+    "changed_names",
+    # embedlib.toy: a toy task and two tiny models
     "MeanPoolClassifier",
-    "SweepRun",
     "TinyCNN",
-    "ToyTask",
     "make_toy_task",
     "sweep_toy_task",
-    "train_toy_task",
-    # embedlib.rows
-    "changed_rows",
-    # embedlib.trace
-    "LOSSES",
-    "OPTIMIZERS",
-    "RefusedCombination",
-    "StepRecord",
-    "TraceConfig",
-    "UpdateTrace",
+    # embedlib.trace: which rows an optimizer moves
     "trace_updates",
-    # embedlib.optim_matrix
-    "MATRIX_SETTINGS",
-    "MatrixCell",
-    "matrix_markdown",
     "optimizer_sparse_matrix",
-    # embedlib.cost
-    "GradStepCost",
-    "LookupCost",
+    # embedlib.cost: dense vs sparse, lookup vs one-hot
     "gradient_step_cost",
     "lookup_cost",
-    "median_seconds",
 ]

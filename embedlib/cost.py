@@ -14,7 +14,13 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-__all__ = ["GradStepCost", "LookupCost", "gradient_step_cost", "lookup_cost", "median_seconds"]
+from embedlib._checks import check_count, check_seed, check_table_size
+from embedlib.lookup import _ONEHOT_LIMIT_ELEMENTS
+from embedlib.trace import _grad_bytes
+
+__all__ = ["gradient_step_cost", "lookup_cost"]
+
+_MAX_BATCH, _MAX_REPEATS = 1_000_000, 1_000  # timings of a demo: more is a mistake
 
 
 @dataclass(frozen=True)
@@ -52,10 +58,10 @@ class LookupCost:
     onehot_bytes: int
 
 
-def median_seconds(run: Callable[[], object], repeats: int = 5) -> float:
+def _median_seconds(run: Callable[[], object], repeats: int = 5) -> float:
     """Return the median wall time of ``repeats`` calls of ``run``, after one warm-up call.
 
-    >>> median_seconds(lambda: sum(range(100)), repeats=3) >= 0.0
+    >>> _median_seconds(lambda: sum(range(100)), repeats=3) >= 0.0
     True
     """
     if repeats < 1:
@@ -70,22 +76,18 @@ def median_seconds(run: Callable[[], object], repeats: int = 5) -> float:
 
 
 def _check(vocab_sizes: Sequence[int], embedding_dim: int, batch_size: int, repeats: int) -> None:
+    if isinstance(vocab_sizes, str) or not isinstance(vocab_sizes, Sequence):
+        raise TypeError(
+            f"vocab_sizes must be a list of table sizes such as [1_000, 10_000], got "
+            f"{type(vocab_sizes).__name__}"
+        )
     if len(vocab_sizes) == 0:
         raise ValueError("vocab_sizes is empty: pass table sizes such as [1_000, 10_000]")
-    for name, value in [
-        ("embedding_dim", embedding_dim),
-        ("batch_size", batch_size),
-        ("repeats", repeats),
-        *(("vocab_sizes", v) for v in vocab_sizes),
-    ]:
-        if not isinstance(value, int) or value <= 0:
-            raise ValueError(f"{name} must hold positive ints, got {value!r}")
-
-
-def _grad_bytes(grad: torch.Tensor) -> int:
-    if grad.is_sparse:
-        return grad._indices().numel() * 8 + grad._values().numel() * grad.element_size()
-    return grad.numel() * grad.element_size()
+    check_count(embedding_dim, "embedding_dim")
+    for size in vocab_sizes:
+        check_table_size(size, embedding_dim)
+    check_count(batch_size, "batch_size", high=_MAX_BATCH)
+    check_count(repeats, "repeats", high=_MAX_REPEATS)
 
 
 def gradient_step_cost(
@@ -102,7 +104,7 @@ def gradient_step_cost(
     [10, 20]
     """
     _check(vocab_sizes, embedding_dim, batch_size, repeats)
-    generator = torch.Generator().manual_seed(seed)
+    generator = torch.Generator().manual_seed(check_seed(seed))
     results = []
     for num_embeddings in vocab_sizes:
         ids = torch.randint(num_embeddings, (batch_size,), generator=generator)
@@ -118,7 +120,7 @@ def gradient_step_cost(
                 emb(ids).sum().backward()
                 opt.step()
 
-            seconds[sparse] = median_seconds(step, repeats)
+            seconds[sparse] = _median_seconds(step, repeats)
             nbytes[sparse] = _grad_bytes(emb.weight.grad)
         results.append(
             GradStepCost(
@@ -153,21 +155,23 @@ def lookup_cost(
     [False, True]
     """
     _check(vocab_sizes, embedding_dim, batch_size, repeats)
-    generator = torch.Generator().manual_seed(seed)
+    limit = 4 * _ONEHOT_LIMIT_ELEMENTS  # bytes: the cap trace_lookup's one-hot has
+    check_count(max_onehot_bytes, "max_onehot_bytes", low=0, high=limit)
+    generator = torch.Generator().manual_seed(check_seed(seed))
     results = []
     with torch.no_grad():
         for num_embeddings in vocab_sizes:
             weight = torch.randn(num_embeddings, embedding_dim, generator=generator)
             ids = torch.randint(num_embeddings, (batch_size,), generator=generator)
             onehot_bytes = batch_size * num_embeddings * 4
-            lookup = median_seconds(lambda w=weight, i=ids: nn.functional.embedding(i, w), repeats)
+            lookup = _median_seconds(lambda w=weight, i=ids: nn.functional.embedding(i, w), repeats)
             onehot = None
             if onehot_bytes <= max_onehot_bytes:
 
                 def matmul(w: torch.Tensor = weight, i: torch.Tensor = ids) -> torch.Tensor:
                     return nn.functional.one_hot(i, w.shape[0]).float() @ w
 
-                onehot = median_seconds(matmul, repeats)
+                onehot = _median_seconds(matmul, repeats)
             results.append(
                 LookupCost(num_embeddings, embedding_dim, batch_size, lookup, onehot, onehot_bytes)
             )

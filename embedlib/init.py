@@ -17,8 +17,9 @@ from types import MappingProxyType
 import torch
 from torch import Tensor, nn
 
-__all__ = ["INIT_SCHEMES", "InitScheme", "TableStats", "get_scheme", "init_embedding"]
-__all__ += ["make_table", "scheme_density", "table_stats"]
+from embedlib._checks import check_count, check_number, check_seed, check_table, check_table_size
+
+__all__ = ["INIT_SCHEMES", "init_embedding", "make_table", "table_stats"]
 
 Distribution = tuple  # ("normal", mean, std) | ("uniform", lo, hi) | ("trunc_normal", m, s, lo, hi)
 
@@ -91,22 +92,20 @@ def _distribution_pdf(dist: Distribution, x: Tensor) -> Tensor:
 
 
 def _positive(name: str, scheme: str, value: object) -> float:
-    if not isinstance(value, int | float) or not value > 0:
-        raise ValueError(f"{scheme}: {name} must be a positive number, got {value!r}")
-    return float(value)
+    return check_number(value, name, low=0.0, strict=True, context=f"{scheme}: ")
 
 
 def _interval(scheme: str, low: object, high: object) -> tuple[float, float]:
-    if not (isinstance(low, int | float) and isinstance(high, int | float) and low < high):
+    low, high = (check_number(v, k, context=f"{scheme}: ") for k, v in (("a", low), ("b", high)))
+    if not low < high:
         raise ValueError(f"{scheme}: need a < b for the interval [a, b], got a={low!r}, b={high!r}")
-    return float(low), float(high)
+    return low, high
 
 
 def _distribution(name: str, n: int, d: int, p: Mapping[str, object]) -> Distribution:
     """The exact distribution ``name`` draws from for an (n, d) table with parameters ``p``."""
-    for arg, value in (("num_embeddings", n), ("embedding_dim", d)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(f"{arg} must be a positive int, got {value!r}")
+    check_count(n, "num_embeddings")
+    check_count(d, "embedding_dim")
     if name == "normal":
         return ("normal", 0.0, 1.0)
     if name == "normal_sigma":
@@ -117,7 +116,7 @@ def _distribution(name: str, n: int, d: int, p: Mapping[str, object]) -> Distrib
         return ("normal", 0.0, 1.0 / math.sqrt(d))
     if name == "trunc_normal":
         low, high = _interval(name, p["a"], p["b"])
-        if not low < p["mean"] < high:
+        if not low < check_number(p["mean"], "mean", context=f"{name}: ") < high:
             raise ValueError(f"{name}: mean={p['mean']} must lie inside [a, b] = [{low}, {high}]")
         return ("trunc_normal", float(p["mean"]), _positive("std", name, p["std"]), low, high)
     if name.startswith("xavier"):  # fan_in + fan_out = d + n
@@ -126,10 +125,22 @@ def _distribution(name: str, n: int, d: int, p: Mapping[str, object]) -> Distrib
         if p["mode"] not in ("fan_in", "fan_out"):
             raise ValueError(f"{name}: mode must be 'fan_in' or 'fan_out', got {p['mode']!r}")
         fan = d if p["mode"] == "fan_in" else n
-        std = nn.init.calculate_gain(p["nonlinearity"], p["a"]) / math.sqrt(fan)
+        std = _gain(name, p["nonlinearity"], p["a"]) / math.sqrt(fan)
     if name.endswith("_normal"):
         return ("normal", 0.0, std)
     return ("uniform", -math.sqrt(3.0) * std, math.sqrt(3.0) * std)  # U(-b, b): std = b/sqrt(3)
+
+
+def _gain(scheme: str, nonlinearity: object, slope: object) -> float:
+    """torch's recommended gain for ``nonlinearity`` (``slope``: leaky_relu's negative slope)."""
+    slope = check_number(slope, "a", context=f"{scheme}: ")
+    try:
+        return nn.init.calculate_gain(nonlinearity, slope)
+    except ValueError as error:
+        raise ValueError(
+            f"{scheme}: nonlinearity={nonlinearity!r} is not one torch knows ({error}); use e.g. "
+            "'relu', 'leaky_relu', 'tanh' or 'linear'"
+        ) from error
 
 
 _KAIMING = {"a": 0.0, "mode": "fan_in", "nonlinearity": "leaky_relu"}
@@ -169,7 +180,13 @@ def _resolve(name: str, params: Mapping[str, object]) -> dict[str, object]:
 
 def _function(name: str, weight: Tensor, *, generator=None, **params) -> Tensor:
     p = _resolve(name, params)
-    _distribution(name, *_table_shape(weight), p)  # validates the parameters before drawing
+    check_table(weight)
+    if generator is not None and not isinstance(generator, torch.Generator):
+        raise TypeError(
+            f"generator must be a torch.Generator or None, got {type(generator).__name__}; "
+            "pass e.g. torch.Generator().manual_seed(0)"
+        )
+    _distribution(name, *weight.shape, p)  # validates the parameters before drawing
     with torch.no_grad():
         _fill(name, weight, generator, p)
     return weight
@@ -183,7 +200,11 @@ def _theoretical_std(name: str, num_embeddings: int, embedding_dim: int, **param
 
 def _density(name: str, x: Tensor, num_embeddings: int, embedding_dim: int, **params) -> Tensor:
     dist = _distribution(name, num_embeddings, embedding_dim, _resolve(name, params))
-    x = torch.as_tensor(x)
+    if not isinstance(x, Tensor) or x.is_complex() or x.dtype == torch.bool:
+        raise TypeError(
+            f"x must be a real tensor of points, got {type(x).__name__}; pass e.g. "
+            "torch.linspace(-3, 3, 601)"
+        )
     x = x if x.is_floating_point() else x.to(torch.get_default_dtype())
     return _distribution_pdf(dist, x).to(x.dtype)
 
@@ -197,10 +218,10 @@ INIT_SCHEMES: dict[str, InitScheme] = {
 }  # fmt: skip
 
 
-def get_scheme(scheme: str | InitScheme) -> InitScheme:
+def _get_scheme(scheme: str | InitScheme) -> InitScheme:
     """Return the registered scheme called ``scheme`` (or ``scheme`` itself if already one).
 
-    >>> get_scheme("xavier_normal").name
+    >>> _get_scheme("xavier_normal").name
     'xavier_normal'
     """
     if isinstance(scheme, InitScheme):
@@ -210,15 +231,6 @@ def get_scheme(scheme: str | InitScheme) -> InitScheme:
             f"scheme {scheme!r} is unknown; valid scheme names are: {', '.join(INIT_SCHEMES)}"
         )
     return INIT_SCHEMES[scheme]
-
-
-def _table_shape(weight: Tensor) -> tuple[int, int]:
-    if not isinstance(weight, Tensor) or weight.dim() != 2 or not weight.is_floating_point():
-        raise ValueError(
-            "weight must be a 2-D float tensor of shape (num_embeddings, embedding_dim), got "
-            f"{type(weight).__name__} {tuple(getattr(weight, 'shape', ()))}"
-        )
-    return weight.shape[0], weight.shape[1]
 
 
 def init_embedding(
@@ -241,7 +253,7 @@ def init_embedding(
             f"embedding must be an nn.Embedding, got {type(embedding).__name__}; "
             "for a bare tensor use INIT_SCHEMES[name].function(tensor)"
         )
-    get_scheme(scheme).function(embedding.weight, generator=generator, **params)
+    _get_scheme(scheme).function(embedding.weight, generator=generator, **params)
     if embedding.padding_idx is not None:
         with torch.no_grad():
             embedding.weight[embedding.padding_idx].zero_()
@@ -256,10 +268,10 @@ def make_table(
     >>> torch.equal(make_table(4, 3, "normal", seed=1), make_table(4, 3, "normal", seed=1))
     True
     """
-    if isinstance(seed, bool) or not isinstance(seed, int):
-        raise TypeError(f"seed must be an int, got {type(seed).__name__}")
-    scheme = get_scheme(scheme)
-    scheme.theoretical_std(num_embeddings, embedding_dim, **params)  # validates sizes and params
+    check_seed(seed)
+    check_table_size(num_embeddings, embedding_dim)
+    scheme = _get_scheme(scheme)
+    scheme.theoretical_std(num_embeddings, embedding_dim, **params)  # validates the parameters
     weight = torch.empty(num_embeddings, embedding_dim)  # (num_embeddings, embedding_dim)
     return scheme.function(weight, generator=torch.Generator().manual_seed(seed), **params)
 
@@ -271,7 +283,7 @@ def table_stats(weight: Tensor) -> TableStats:
     >>> abs(stats.std - 1) < 0.02, stats.column_stds.shape
     (True, torch.Size([16]))
     """
-    _table_shape(weight)
+    check_table(weight)
     w = weight.detach().double()  # float64 sums: stable digits whatever the thread count
     row_norms = w.norm(dim=1)  # (num_embeddings,)
     return TableStats(
@@ -284,15 +296,3 @@ def table_stats(weight: Tensor) -> TableStats:
         column_means=w.mean(dim=0).to(weight.dtype),
         column_stds=w.std(dim=0, correction=0).to(weight.dtype),
     )
-
-
-def scheme_density(
-    scheme_name: str, x: Tensor, *, num_embeddings: int, embedding_dim: int, **params
-) -> Tensor:
-    """Return the theoretical pdf of ``scheme_name`` at ``x`` (for overlays on histograms).
-
-    >>> pdf = scheme_density("normal", torch.tensor([0.0]), num_embeddings=10, embedding_dim=4)
-    >>> round(pdf.item(), 4)
-    0.3989
-    """
-    return get_scheme(scheme_name).density(x, num_embeddings, embedding_dim, **params)

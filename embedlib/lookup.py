@@ -14,59 +14,13 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-__all__ = ["LookupTrace", "check_ids", "mean_pool", "trace_lookup"]
+from embedlib._checks import check_table
+from embedlib.diagnose import check_ids
+from embedlib.norms import _same
 
-_INDEX_DTYPES = (torch.long, torch.int32)  # what nn.Embedding accepts
+__all__ = ["mean_pool", "trace_lookup"]
 
-
-def check_ids(ids: object, num_embeddings: int, *, name: str = "ids") -> torch.Tensor:
-    """Check that ``ids`` can index a table of ``num_embeddings`` rows; return them unchanged.
-
-    Raises TypeError for lists and non-integer dtypes, ValueError for negative or too-large ids,
-    each message saying how to fix it.
-
-    >>> check_ids(torch.tensor([0, 9]), 10)
-    tensor([0, 9])
-    >>> check_ids(torch.tensor([3, 10]), 10)
-    Traceback (most recent call last):
-    ...
-    ValueError: ids must be < num_embeddings=10, but the largest id is 10: the table has 10 rows (ids 0..9), so num_embeddings must be max_id + 1 = 11 or more
-    """  # noqa: E501
-    if isinstance(num_embeddings, bool) or not isinstance(num_embeddings, int):
-        raise TypeError(f"num_embeddings must be an int, got {type(num_embeddings).__name__}")
-    if num_embeddings < 0:
-        raise ValueError(f"num_embeddings must be >= 0, got {num_embeddings}")
-    if not isinstance(ids, torch.Tensor):
-        raise TypeError(
-            f"{name} must be a torch.Tensor, got {type(ids).__name__}; "
-            f"wrap it: torch.tensor({name}, dtype=torch.long)"
-        )
-    if ids.is_floating_point() or ids.is_complex():
-        raise TypeError(
-            f"{name} must be an integer tensor (torch.long), got dtype {ids.dtype}; "
-            f"ids are row numbers, convert with {name}.long() (round first if needed)"
-        )
-    if ids.dtype not in _INDEX_DTYPES:
-        raise TypeError(
-            f"{name} must be torch.long (or torch.int32), got dtype {ids.dtype}; "
-            f"convert with {name}.long()"
-        )
-    if ids.numel() == 0:
-        return ids
-    smallest, largest = int(ids.min()), int(ids.max())
-    if smallest < 0:
-        raise ValueError(
-            f"{name} must be >= 0, but the smallest id is {smallest}: an embedding table has no "
-            f"Python-style negative indexing; use num_embeddings + id instead "
-            f"(e.g. {num_embeddings - 1} for -1 in a table of {num_embeddings} rows)"
-        )
-    if largest >= num_embeddings:
-        raise ValueError(
-            f"{name} must be < num_embeddings={num_embeddings}, but the largest id is {largest}: "
-            f"the table has {num_embeddings} rows (ids 0..{num_embeddings - 1}), "
-            f"so num_embeddings must be max_id + 1 = {largest + 1} or more"
-        )
-    return ids
+_ONEHOT_LIMIT_ELEMENTS = 16_000_000  # one-hot entries trace_lookup builds: 64 MB of float32
 
 
 @dataclass(frozen=True)
@@ -109,7 +63,35 @@ class LookupTrace:
 
 
 def _max_abs_diff(a: torch.Tensor, b: torch.Tensor) -> float:
-    return float((a - b).abs().max()) if a.numel() else 0.0
+    """Largest |a - b|; equal elements (NaN and NaN, inf and inf included) count as 0."""
+    diff = torch.where(_same(a, b), 0.0, (a - b).abs())  # NaN against a number stays NaN
+    return float(diff.max()) if diff.numel() else 0.0
+
+
+def _equal(a: torch.Tensor, b: torch.Tensor) -> bool:
+    """Bit-for-bit agreement, NaN matching NaN (torch.equal would call NaN != NaN)."""
+    return a.shape == b.shape and bool(_same(a, b).all())
+
+
+def _output_and_weight(
+    embedding_or_weight: nn.Embedding | torch.Tensor, ids: torch.Tensor
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """The lookup by the module (or F.embedding) and the table it read, both detached copies."""
+    if isinstance(embedding_or_weight, nn.Embedding):
+        module = embedding_or_weight
+        check_table(module.weight, "embedding_or_weight.weight")
+        check_ids(ids, module.num_embeddings)
+        with torch.no_grad():
+            output = module(ids).detach().clone()  # forward first: max_norm may rewrite rows
+        return output, module.weight.detach().clone()
+    if not isinstance(embedding_or_weight, torch.Tensor):
+        raise TypeError(
+            "embedding_or_weight must be an nn.Embedding or a 2-D weight tensor "
+            f"(num_embeddings, embedding_dim), got {type(embedding_or_weight).__name__}"
+        )
+    weight = check_table(embedding_or_weight, "embedding_or_weight").detach().clone()
+    check_ids(ids, weight.shape[0])
+    return F.embedding(ids, weight), weight
 
 
 def trace_lookup(
@@ -118,7 +100,8 @@ def trace_lookup(
     """Look up ``ids`` three ways (module or ``F.embedding``, ``weight[ids]``, one-hot matmul).
 
     Pass an ``nn.Embedding`` (its forward is called, so ``max_norm`` renormalises its weight in
-    place first, as in training) or a 2-D weight tensor (``F.embedding`` is used).
+    place first, as in training) or a 2-D weight tensor (``F.embedding`` is used). The one-hot
+    matrix has ``ids.numel() x num_embeddings`` entries; above 16 million it is refused.
 
     >>> weight = torch.arange(6.0).reshape(3, 2)
     >>> trace = trace_lookup(weight, torch.tensor([2, 0, 2]))
@@ -133,28 +116,15 @@ def trace_lookup(
     >>> trace.all_equal, trace.max_abs_diff_one_hot
     (True, 0.0)
     """
-    if isinstance(embedding_or_weight, nn.Embedding):
-        module = embedding_or_weight
-        check_ids(ids, module.num_embeddings)
-        with torch.no_grad():
-            output = module(ids).detach().clone()  # forward first: max_norm may rewrite rows
-        weight = module.weight.detach().clone()
-    elif isinstance(embedding_or_weight, torch.Tensor):
-        weight = embedding_or_weight.detach().clone()
-        if weight.dim() != 2 or not weight.is_floating_point():
-            raise ValueError(
-                "embedding_or_weight must be an nn.Embedding or a 2-D float weight tensor "
-                f"(num_embeddings, embedding_dim), got a {weight.dim()}-D {weight.dtype} tensor"
-            )
-        check_ids(ids, weight.shape[0])
-        output = F.embedding(ids, weight)
-    else:
-        raise TypeError(
-            "embedding_or_weight must be an nn.Embedding or a 2-D weight tensor, "
-            f"got {type(embedding_or_weight).__name__}"
-        )
+    output, weight = _output_and_weight(embedding_or_weight, ids)
     ids = ids.detach().long()
     num_embeddings, embedding_dim = weight.shape
+    if ids.numel() * num_embeddings > _ONEHOT_LIMIT_ELEMENTS:
+        raise ValueError(
+            f"ids has {ids.numel():,} ids and the table {num_embeddings:,} rows: the one-hot "
+            f"matrix would have {ids.numel() * num_embeddings:,} entries, more than the "
+            f"{_ONEHOT_LIMIT_ELEMENTS:,} trace_lookup builds; look up fewer ids or a smaller table"
+        )
     gathered = weight[ids]  # (*, dim)
     one_hot = F.one_hot(ids.reshape(-1), num_embeddings).to(weight.dtype)  # (n, num_embeddings)
     one_hot_output = (one_hot @ weight).reshape(*ids.shape, embedding_dim)  # (*, dim)
@@ -165,8 +135,8 @@ def trace_lookup(
         gathered=gathered,
         output=output,
         one_hot_output=one_hot_output,
-        output_equals_gathered=torch.equal(output, gathered),
-        one_hot_equals_gathered=torch.equal(one_hot_output, gathered),
+        output_equals_gathered=_equal(output, gathered),
+        one_hot_equals_gathered=_equal(one_hot_output, gathered),
         max_abs_diff_output=_max_abs_diff(output, gathered),
         max_abs_diff_one_hot=_max_abs_diff(one_hot_output, gathered),
     )
@@ -183,22 +153,34 @@ def mean_pool(embeddings: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
     tensor([[2., 3.],
             [5., 6.]])
     """
-    if not isinstance(embeddings, torch.Tensor) or embeddings.dim() != 3:
+    if not isinstance(embeddings, torch.Tensor) or not isinstance(mask, torch.Tensor):
+        raise TypeError(
+            "embeddings and mask must be tensors, got "
+            f"{type(embeddings).__name__} and {type(mask).__name__}; pass emb(batch.ids) and "
+            "batch.mask from encode_batch"
+        )
+    if embeddings.dim() != 3:
         raise ValueError(
             "embeddings must be a (batch, seq, dim) tensor, "
-            f"got {getattr(embeddings, 'shape', type(embeddings).__name__)}"
+            f"got shape {tuple(embeddings.shape)}; pass the output of emb(ids) for 2-D ids"
         )
     if not embeddings.is_floating_point():
-        raise TypeError(f"embeddings must be a float tensor, got dtype {embeddings.dtype}")
-    if not isinstance(mask, torch.Tensor) or mask.shape != embeddings.shape[:2]:
+        raise TypeError(
+            f"embeddings must be a float tensor, got dtype {embeddings.dtype}; "
+            "convert with embeddings.float()"
+        )
+    if mask.shape != embeddings.shape[:2]:
         raise ValueError(
             "mask must be a (batch, seq) tensor matching embeddings "
-            f"{tuple(embeddings.shape[:2])}, "
-            f"got {tuple(getattr(mask, 'shape', ()))}; use EncodedBatch.mask from encode_batch"
+            f"{tuple(embeddings.shape[:2])}, got {tuple(mask.shape)}; use EncodedBatch.mask "
+            "from encode_batch"
         )
     if mask.dtype != torch.bool:
-        if not bool(((mask == 0) | (mask == 1)).all()):
-            raise ValueError("mask must be bool or hold only 0 and 1 (1 = real token)")
+        if mask.is_complex() or not bool(((mask == 0) | (mask == 1)).all()):
+            raise ValueError(
+                f"mask must be bool or hold only 0 and 1 (1 = real token), got dtype {mask.dtype} "
+                "with other values; build it as ids != pad_id"
+            )
         mask = mask.bool()
     counts = mask.sum(dim=1)  # (batch,)
     if bool((counts == 0).any()):

@@ -1,4 +1,4 @@
-"""Row norms of an embedding table, and what ``max_norm`` will do to them on the next lookup.
+"""Row norms of a table, what ``max_norm`` does to them, which rows changed, a sparse grad clip.
 
 ``nn.Embedding(max_norm=...)`` rescales, in place and during forward, every row it looks up whose
 ``norm_type``-norm exceeds ``max_norm``. ``renorm_preview`` recomputes that from the formula
@@ -21,27 +21,12 @@ from dataclasses import dataclass
 import torch
 from torch import Tensor
 
-__all__ = ["RENORM_EPS", "RenormResult", "renorm_preview", "row_norms"]
+from embedlib._checks import check_number, check_table
+from embedlib.diagnose import check_ids
 
-RENORM_EPS = 1e-7  # the epsilon torch adds to the norm before dividing (see embedding_renorm_)
+__all__ = ["changed_rows", "clip_sparse_grad_norm_", "renorm_preview", "row_norms"]
 
-
-def _check_weight(weight: Tensor) -> None:
-    if not isinstance(weight, Tensor):
-        raise TypeError(
-            f"weight must be a torch.Tensor of shape (num_embeddings, embedding_dim), "
-            f"got {type(weight).__name__}; pass embedding.weight (or a tensor)"
-        )
-    if weight.dim() != 2:
-        raise ValueError(
-            f"weight must be 2-D (num_embeddings, embedding_dim), got shape {tuple(weight.shape)}; "
-            "pass the whole table, e.g. embedding.weight"
-        )
-    if not weight.is_floating_point():
-        raise TypeError(
-            f"weight must be a floating-point tensor, got dtype {weight.dtype}; "
-            "convert it with weight.float()"
-        )
+_RENORM_EPS = 1e-7  # the epsilon torch adds to the norm before dividing (see embedding_renorm_)
 
 
 def _check_norm_type(norm_type: float) -> float:
@@ -58,25 +43,17 @@ def _check_norm_type(norm_type: float) -> float:
     return float(norm_type)
 
 
-def _check_ids(ids: Tensor, num_embeddings: int) -> None:
-    if not isinstance(ids, Tensor) or ids.is_floating_point() or ids.dtype == torch.bool:
-        got = ids.dtype if isinstance(ids, Tensor) else type(ids).__name__
+def _check_max_norm(max_norm: float) -> None:
+    if isinstance(max_norm, bool) or not isinstance(max_norm, int | float):
         raise TypeError(
-            f"ids must be an integer tensor (torch.long), got {got}; "
-            "build it with torch.tensor([...]) or convert with ids.long()"
+            f"max_norm must be a positive number, got {type(max_norm).__name__}; e.g. max_norm=1.0"
         )
-    if ids.numel() == 0:
-        return
-    smallest, largest = int(ids.min()), int(ids.max())
-    if smallest < 0:
+    if math.isinf(max_norm):
+        raise ValueError(f"max_norm must be a finite number, got {max_norm}; pass e.g. 1.0")
+    if math.isnan(max_norm) or max_norm <= 0:
         raise ValueError(
-            f"ids contains the negative id {smallest}; nn.Embedding has no Python-style negative "
-            f"indexing, ids must lie in [0, {num_embeddings - 1}]"
-        )
-    if largest >= num_embeddings:
-        raise ValueError(
-            f"ids contains id {largest} but the table has num_embeddings={num_embeddings} rows "
-            f"(ids 0..{num_embeddings - 1}); num_embeddings must be max_id + 1 = {largest + 1}"
+            f"max_norm must be > 0, got {max_norm}; torch does not check this itself "
+            "(0 zeroes looked-up rows, a negative value flips their sign), so pass e.g. 1.0"
         )
 
 
@@ -86,7 +63,7 @@ def row_norms(weight: Tensor, norm_type: float = 2.0) -> Tensor:
     >>> row_norms(torch.tensor([[3.0, -4.0], [1.0, 1.0]]), norm_type=1.0)
     tensor([7., 2.])
     """
-    _check_weight(weight)
+    check_table(weight)
     p = _check_norm_type(norm_type)
     return torch.linalg.vector_norm(weight.detach(), ord=p, dim=1)  # (num_embeddings,)
 
@@ -125,28 +102,20 @@ def renorm_preview(
     tensor([[1., 1.],
             [2., 2.]])
     """
-    _check_weight(weight)
+    check_table(weight)
     p = _check_norm_type(norm_type)
-    if isinstance(max_norm, bool) or not isinstance(max_norm, int | float):
-        raise TypeError(
-            f"max_norm must be a positive number, got {type(max_norm).__name__}; e.g. max_norm=1.0"
-        )
-    if math.isnan(max_norm) or max_norm <= 0:
-        raise ValueError(
-            f"max_norm must be > 0, got {max_norm}; torch does not check this itself "
-            "(0 zeroes looked-up rows, a negative value flips their sign), so pass e.g. 1.0"
-        )
+    _check_max_norm(max_norm)
     num_embeddings = weight.shape[0]
-    _check_ids(ids, num_embeddings)
+    check_ids(ids, num_embeddings)
 
     table = weight.detach().clone()  # (num_embeddings, dim)
     norms_before = torch.linalg.vector_norm(table, ord=p, dim=1)  # (num_embeddings,)
     looked_up = torch.zeros(num_embeddings, dtype=torch.bool)
     looked_up[ids.flatten().cpu()] = True
     renormalised = looked_up & (norms_before.cpu() > max_norm)
-    for row in renormalised.nonzero().flatten().tolist():
-        scale = max_norm / (float(norms_before[row]) + RENORM_EPS)
-        table[row] = table[row] * scale
+    rows = renormalised.nonzero().flatten()
+    scale = max_norm / (norms_before[rows].double() + _RENORM_EPS)  # in double, as torch does
+    table[rows] = (table[rows].double() * scale.unsqueeze(1)).to(table.dtype)
     norms_after = torch.linalg.vector_norm(table, ord=p, dim=1)
     return RenormResult(
         norms_before=norms_before,
@@ -157,3 +126,81 @@ def renorm_preview(
         max_norm=float(max_norm),
         norm_type=p,
     )
+
+
+def _same(before: Tensor, after: Tensor) -> Tensor:
+    """Elementwise: equal, or NaN in both (a NaN that stays NaN has not moved)."""
+    return after.eq(before) | (after.isnan() & before.isnan())
+
+
+def _changed_mask(before: Tensor, after: Tensor, atol: float = 0.0) -> Tensor:
+    """bool (rows,): some element moved by more than ``atol``, or became or stopped being NaN.
+
+    >>> before = torch.zeros(3, 2)
+    >>> _changed_mask(before, torch.tensor([[0.0, 1e-30], [0.0, 0.0], [float("nan"), 0.0]]))
+    tensor([ True, False,  True])
+    """
+    moved = (after - before).abs().nan_to_num(nan=torch.inf)  # NaN on one side: moved
+    moved = torch.where(_same(before, after), 0.0, moved)  # inf == inf, NaN == NaN: not moved
+    return moved.gt(atol).any(dim=1)
+
+
+def changed_rows(before: Tensor, after: Tensor, *, atol: float = 0.0) -> Tensor:
+    """Return the ids (ascending, int64) of the rows where ``after`` differs from ``before``.
+
+    A row counts as changed when any element moved by more than ``atol`` (default: any change),
+    or became NaN (or stopped being NaN).
+
+    >>> before = torch.zeros(4, 2)
+    >>> after = before.clone()
+    >>> after[1, 0], after[3, 1] = 0.5, -1e-9
+    >>> changed_rows(before, after).tolist(), changed_rows(before, after, atol=1e-6).tolist()
+    ([1, 3], [1])
+    """
+    check_table(before, "before")
+    check_table(after, "after")
+    if before.shape != after.shape:
+        raise ValueError(
+            f"before has shape {tuple(before.shape)} but after has {tuple(after.shape)}; "
+            "compare two snapshots of the same table"
+        )
+    atol = check_number(atol, "atol", low=0.0)
+    return _changed_mask(before.detach(), after.detach(), atol).nonzero().flatten()
+
+
+def clip_sparse_grad_norm_(parameter: Tensor, max_norm: float) -> float:
+    """Scale a sparse ``parameter.grad`` so its 2-norm is at most ``max_norm``; return the old norm.
+
+    The sparse counterpart of ``torch.nn.utils.clip_grad_norm_`` for one parameter (that function
+    has no sparse kernel): same formula, ``grad * min(1, max_norm / (norm + 1e-6))``, computed on
+    the values of the coalesced gradient (repeated ids summed first), so ``.grad`` stays sparse.
+
+    >>> table = torch.nn.Embedding(5, 2, sparse=True)
+    >>> table(torch.tensor([1, 3, 3])).sum().backward()  # rows 1 and 3 get [1, 1] and [2, 2]
+    >>> round(clip_sparse_grad_norm_(table.weight, max_norm=1.0), 4)  # sqrt(1 + 1 + 4 + 4)
+    3.1623
+    >>> table.weight.grad.is_sparse, round(table.weight.grad.to_dense().norm().item(), 4)
+    (True, 1.0)
+    """
+    if not isinstance(parameter, Tensor):
+        raise TypeError(
+            f"parameter must be a tensor with a .grad (e.g. embedding.weight), "
+            f"got {type(parameter).__name__}"
+        )
+    if isinstance(max_norm, bool) or not isinstance(max_norm, int | float):
+        raise TypeError(f"max_norm must be a number, got {type(max_norm).__name__}")
+    if not 0 < max_norm < float("inf"):
+        raise ValueError(f"max_norm must be a finite number > 0, got {max_norm}")
+    grad = parameter.grad
+    if grad is None:
+        raise ValueError("parameter.grad is None: call backward() before clipping the gradient")
+    if not grad.is_sparse:
+        raise ValueError(
+            f"parameter.grad is dense (layout {grad.layout}), not sparse; "
+            "clip dense gradients with torch.nn.utils.clip_grad_norm_"
+        )
+    grad = grad.coalesce()  # one value row per id
+    total_norm = torch.linalg.vector_norm(grad.values()).item()
+    scale = min(1.0, max_norm / (total_norm + 1e-6))
+    parameter.grad = grad * scale  # still sparse
+    return total_norm

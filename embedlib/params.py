@@ -13,22 +13,14 @@ from dataclasses import dataclass
 import torch
 from torch import Tensor, nn
 
-__all__ = [
-    "HYPERPARAMETER_ATTRIBUTES",
-    "BufferRow",
-    "HyperparameterRow",
-    "ModelReport",
-    "ParameterRow",
-    "StateSnapshot",
-    "changed_names",
-    "describe_model",
-    "snapshot_state",
-]
+from embedlib.norms import _same
+
+__all__ = ["changed_names", "describe_model", "snapshot_state"]
 
 # Per module type: the constructor arguments that are hyperparameters (read back as attributes).
 _CONV = ("in_channels", "out_channels", "kernel_size", "stride", "padding", "dilation", "groups")
 _NORM = ("num_features", "eps", "momentum", "affine", "track_running_stats")
-HYPERPARAMETER_ATTRIBUTES: dict[type[nn.Module], tuple[str, ...]] = {
+_HYPERPARAMETER_ATTRIBUTES: dict[type[nn.Module], tuple[str, ...]] = {
     nn.Embedding: ("num_embeddings", "embedding_dim", "padding_idx", "max_norm", "norm_type",
                    "scale_grad_by_freq", "sparse"),
     nn.EmbeddingBag: ("num_embeddings", "embedding_dim", "max_norm", "norm_type",
@@ -139,6 +131,10 @@ class ModelReport:
         | learnable |  | bias | (1,) | 1 |  |
         """
         valid = ("learnable", "frozen", "buffer", "hyperparameter")
+        if kinds is not None and (isinstance(kinds, str) or not isinstance(kinds, tuple | list)):
+            raise TypeError(
+                f"kinds must be a tuple of kind names such as ('learnable',), got {kinds!r}"
+            )
         if kinds is not None and not set(kinds) <= set(valid):
             raise ValueError(f"kinds must be drawn from {valid}, got {kinds!r}")
         columns = ["kind", "owner", "name", "shape", "count", "value"]
@@ -152,7 +148,7 @@ class ModelReport:
 def _module_hyperparameters(name: str, module: nn.Module) -> list[HyperparameterRow]:
     owner = name or type(module).__name__
     attributes = next(
-        (attrs for cls, attrs in HYPERPARAMETER_ATTRIBUTES.items() if type(module) is cls), None
+        (attrs for cls, attrs in _HYPERPARAMETER_ATTRIBUTES.items() if type(module) is cls), None
     )
     if attributes is None:  # unknown type: fall back to what it prints about itself
         extra = module.extra_repr()
@@ -187,6 +183,11 @@ def describe_model(
     if optimizer is not None and not isinstance(optimizer, torch.optim.Optimizer):
         raise TypeError(
             f"optimizer must be a torch.optim.Optimizer or None, got {type(optimizer).__name__}"
+        )
+    if training is not None and not isinstance(training, Mapping):
+        raise TypeError(
+            "training must be a dict of loop-level hyperparameters such as {'batch_size': 32}, "
+            f"got {type(training).__name__}"
         )
     learnable, frozen = [], []
     for name, param in module.named_parameters():
@@ -240,8 +241,22 @@ def snapshot_state(
     )
 
 
+def _differs(a: object, b: object) -> bool:
+    """Values differ: tensors unless bit-identical (NaN matching NaN), others by ``!=``."""
+    if isinstance(a, Tensor) or isinstance(b, Tensor):
+        if not (isinstance(a, Tensor) and isinstance(b, Tensor)) or a.shape != b.shape:
+            return True
+        return not bool(_same(a, b).all())
+    if isinstance(a, tuple | list) and isinstance(b, tuple | list) and len(a) == len(b):
+        return any(_differs(x, y) for x, y in zip(a, b, strict=True))  # betas, sizes
+    return bool(a != b)
+
+
 def changed_names(before: StateSnapshot, after: StateSnapshot) -> dict[str, list[str]]:
     """Return which parameters, buffers and hyperparameters differ between two snapshots.
+
+    A name present in only one of the snapshots (a buffer registered in between, say) counts
+    as changed; names come in the order of ``before``, then the new ones of ``after``.
 
     >>> layer = nn.Linear(2, 1)
     >>> before = snapshot_state(layer)
@@ -250,18 +265,17 @@ def changed_names(before: StateSnapshot, after: StateSnapshot) -> dict[str, list
     >>> changed_names(before, snapshot_state(layer))
     {'parameters': ['bias'], 'buffers': [], 'hyperparameters': []}
     """
-    if not isinstance(before, StateSnapshot) or not isinstance(after, StateSnapshot):
-        raise TypeError("before and after must both be StateSnapshot objects from snapshot_state()")
-    if before.parameters.keys() != after.parameters.keys():
-        raise ValueError("the snapshots hold different parameter names: snapshot the same model")
-
-    def differs(a: object, b: object) -> bool:
-        if isinstance(a, Tensor):
-            return not torch.equal(a, b)
-        return a != b
-
-    return {
-        kind: [k for k in getattr(before, kind) if differs(getattr(before, kind)[k],
-                                                           getattr(after, kind).get(k))]
-        for kind in ("parameters", "buffers", "hyperparameters")
-    }  # fmt: skip
+    for name, snapshot in (("before", before), ("after", after)):
+        if not isinstance(snapshot, StateSnapshot):
+            raise TypeError(
+                f"{name} must be a StateSnapshot from snapshot_state(model), got "
+                f"{type(snapshot).__name__}"
+            )
+    changed = {}
+    for kind in ("parameters", "buffers", "hyperparameters"):
+        old, new = getattr(before, kind), getattr(after, kind)
+        names = [*old, *(k for k in new if k not in old)]
+        changed[kind] = [
+            k for k in names if k not in old or k not in new or _differs(old[k], new[k])
+        ]
+    return changed

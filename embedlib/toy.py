@@ -12,15 +12,18 @@ from dataclasses import dataclass
 import torch
 from torch import Tensor, nn
 
-__all__ = [
-    "MeanPoolClassifier",
-    "SweepRun",
-    "TinyCNN",
-    "ToyTask",
-    "make_toy_task",
-    "sweep_toy_task",
-]
-__all__ += ["train_toy_task"]
+from embedlib._checks import (
+    MAX_TABLE_ELEMENTS,
+    check_count,
+    check_number,
+    check_seed,
+    check_table_size,
+)
+from embedlib.diagnose import check_ids
+
+__all__ = ["MeanPoolClassifier", "TinyCNN", "make_toy_task", "sweep_toy_task"]
+
+_MAX_RUNS, _MAX_STEPS = 100, 100_000  # a sweep is a demo: more than this is a mistake
 
 
 @dataclass(frozen=True)
@@ -51,14 +54,12 @@ def make_toy_task(
     >>> bool((task.labels == (task.token_scores[task.ids].sum(1) > 0).long()).all())
     True
     """
-    for name, value in (("num_embeddings", num_embeddings), ("num_examples", num_examples)):
-        if not isinstance(value, int) or value < 2:
-            raise ValueError(f"{name} must be an int >= 2, got {value!r}")
-    if not isinstance(seq_len, int) or seq_len < 1 or seq_len % 2 == 0:
-        raise ValueError(
-            f"seq_len must be a positive odd int (no ties in the vote), got {seq_len!r}"
-        )
-    generator = torch.Generator().manual_seed(seed)
+    check_count(num_embeddings, "num_embeddings", low=2, high=MAX_TABLE_ELEMENTS)
+    check_count(num_examples, "num_examples", low=2)
+    if check_count(seq_len, "seq_len") % 2 == 0:
+        raise ValueError(f"seq_len must be odd (no ties in the vote), got {seq_len}; pass e.g. 5")
+    check_table_size(num_examples, seq_len, ("num_examples", "seq_len"))  # the ids tensor
+    generator = torch.Generator().manual_seed(check_seed(seed))
     token_scores = torch.randint(0, 2, (num_embeddings,), generator=generator) * 2 - 1
     ids = torch.randint(0, num_embeddings, (num_examples, seq_len), generator=generator)
     labels = (token_scores[ids].sum(dim=1) > 0).long()  # (num_examples,)
@@ -75,10 +76,17 @@ class MeanPoolClassifier(nn.Module):
 
     def __init__(self, num_embeddings: int, embedding_dim: int, num_classes: int = 2) -> None:
         super().__init__()
+        check_table_size(num_embeddings, embedding_dim)
+        check_table_size(num_classes, embedding_dim, ("num_classes", "embedding_dim"))  # head
         self.embedding = nn.Embedding(num_embeddings, embedding_dim)
         self.head = nn.Linear(embedding_dim, num_classes)
 
     def forward(self, ids: Tensor) -> Tensor:
+        check_ids(ids, self.embedding.num_embeddings)
+        if ids.dim() != 2:
+            raise ValueError(
+                f"ids must be (batch, seq), got shape {tuple(ids.shape)}; use ids[None]"
+            )
         vectors = self.embedding(ids)  # (batch, seq, dim)
         return self.head(vectors.mean(dim=1))  # (batch, num_classes)
 
@@ -95,8 +103,14 @@ class TinyCNN(nn.Module):
         self, in_channels: int = 1, channels: int = 4, resolution: int = 8, num_classes: int = 3
     ) -> None:
         super().__init__()
-        if resolution % 2:
+        for name, value in (("in_channels", in_channels), ("channels", channels)):
+            check_count(value, name, high=1024)
+        if check_count(resolution, "resolution", low=2, high=1024) % 2:
             raise ValueError(f"resolution must be even (the pool halves it), got {resolution}")
+        check_table_size(
+            num_classes, channels * (resolution // 2) ** 2, ("num_classes", "fc inputs")
+        )
+        self.resolution = resolution
         self.conv = nn.Conv2d(in_channels, channels, kernel_size=3, padding=1)
         self.bn = nn.BatchNorm2d(channels)
         self.relu = nn.ReLU()
@@ -104,6 +118,11 @@ class TinyCNN(nn.Module):
         self.fc = nn.Linear(channels * (resolution // 2) ** 2, num_classes)
 
     def forward(self, images: Tensor) -> Tensor:
+        shape = (self.conv.in_channels, self.resolution, self.resolution)
+        if not isinstance(images, Tensor) or not images.is_floating_point():
+            raise TypeError(f"images must be a float tensor (batch, *{shape}), got {images!r:.60}")
+        if images.dim() != 4 or tuple(images.shape[1:]) != shape:
+            raise ValueError(f"images must be (batch, *{shape}), got shape {tuple(images.shape)}")
         x = self.pool(self.relu(self.bn(self.conv(images))))  # (batch, channels, res/2, res/2)
         return self.fc(x.flatten(start_dim=1))  # (batch, num_classes)
 
@@ -127,7 +146,7 @@ class SweepRun:
         return f"dim={self.embedding_dim}, lr={self.lr:g}"
 
 
-def train_toy_task(
+def _train_toy_task(
     task: ToyTask,
     *,
     embedding_dim: int,
@@ -138,18 +157,10 @@ def train_toy_task(
 ) -> SweepRun:
     """Train a MeanPoolClassifier on ``task`` with plain SGD and return its loss curve.
 
-    >>> run = train_toy_task(make_toy_task(seed=0), embedding_dim=8, lr=1.0, steps=5)
+    >>> run = _train_toy_task(make_toy_task(seed=0), embedding_dim=8, lr=1.0, steps=5)
     >>> run.losses.shape
     torch.Size([5])
     """
-    if not isinstance(embedding_dim, int) or embedding_dim < 1:
-        raise ValueError(f"embedding_dim must be a positive int, got {embedding_dim!r}")
-    if not lr > 0:
-        raise ValueError(f"lr must be positive, got {lr!r}")
-    if not isinstance(steps, int) or steps < 1 or not isinstance(batch_size, int) or batch_size < 1:
-        raise ValueError(
-            f"steps and batch_size must be positive ints, got {steps!r}, {batch_size!r}"
-        )
     torch.manual_seed(seed)  # the model's init; batches use their own generator below
     model = MeanPoolClassifier(task.num_embeddings, embedding_dim)
     optimizer = torch.optim.SGD(model.parameters(), lr=lr)
@@ -184,10 +195,22 @@ def sweep_toy_task(
     """
     if not isinstance(task, ToyTask):
         raise TypeError(f"task must be a ToyTask from make_toy_task(), got {type(task).__name__}")
-    if len(embedding_dims) == 0 or len(lrs) == 0:
-        raise ValueError("embedding_dims and lrs must each hold at least one value to try")
+    for name, values in (("embedding_dims", embedding_dims), ("lrs", lrs)):
+        if isinstance(values, str) or not isinstance(values, Sequence) or len(values) == 0:
+            raise TypeError(f"{name} must be a non-empty list of values to try, got {values!r:.60}")
+    if len(embedding_dims) * len(lrs) > _MAX_RUNS:
+        raise ValueError(
+            f"{len(embedding_dims) * len(lrs)} runs is more than {_MAX_RUNS}; try fewer"
+        )
+    for i, dim in enumerate(embedding_dims):
+        check_count(dim, f"embedding_dims[{i}]", high=MAX_TABLE_ELEMENTS // task.num_embeddings)
+    for i, lr in enumerate(lrs):
+        check_number(lr, f"lrs[{i}]", low=0.0, strict=True)
+    check_count(steps, "steps", high=_MAX_STEPS)
+    check_count(batch_size, "batch_size", high=_MAX_STEPS)
+    check_seed(seed)
     return [
-        train_toy_task(task, embedding_dim=d, lr=lr, steps=steps, batch_size=batch_size, seed=seed)
+        _train_toy_task(task, embedding_dim=d, lr=lr, steps=steps, batch_size=batch_size, seed=seed)
         for d in embedding_dims
         for lr in lrs
     ]

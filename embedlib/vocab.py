@@ -16,17 +16,20 @@ from dataclasses import dataclass, field
 
 import torch
 
-__all__ = ["EncodedBatch", "Vocabulary", "build_vocabulary", "encode_batch", "tokenize"]
+from embedlib._checks import check_count
+from embedlib.diagnose import _as_tensor, check_ids
+
+__all__ = ["build_vocabulary", "encode_batch"]
 
 Sentence = str | Sequence[str]
 
 
-def tokenize(sentence: Sentence) -> list[str]:
+def _tokenize(sentence: Sentence) -> list[str]:
     """Split a sentence into tokens: a str is lower-cased and split on whitespace, a list is kept.
 
-    >>> tokenize("The cat  sat")
+    >>> _tokenize("The cat  sat")
     ['the', 'cat', 'sat']
-    >>> tokenize(["Keep", "As", "Is"])
+    >>> _tokenize(["Keep", "As", "Is"])
     ['Keep', 'As', 'Is']
     """
     if isinstance(sentence, str):
@@ -63,6 +66,8 @@ class Vocabulary:
                 "tokens must be a tuple of str; build one with build_vocabulary(sentences) "
                 "or pass tuple(your_tokens)"
             )
+        if not self.tokens:
+            raise ValueError("tokens is empty: a vocabulary needs at least one token (a table row)")
         duplicates = sorted(t for t, n in Counter(self.tokens).items() if n > 1)
         if duplicates:
             raise ValueError(f"tokens must be unique, but {duplicates} appear more than once")
@@ -94,7 +99,7 @@ class Vocabulary:
         [2, 3, 1]
         """
         ids = []
-        for token in tokenize(tokens):
+        for token in _tokenize(tokens):
             if token in self.token_to_id:
                 ids.append(self.token_to_id[token])
             elif self.unk_id is not None:
@@ -113,21 +118,9 @@ class Vocabulary:
         >>> vocab.decode(vocab.encode("a b"))
         ['a', 'b']
         """
-        if isinstance(ids, torch.Tensor):
-            if ids.is_floating_point() or ids.is_complex() or ids.dtype == torch.bool:
-                raise TypeError(f"ids must be an integer tensor, got dtype {ids.dtype}")
-            ids = ids.flatten().tolist()
-        tokens = []
-        for i in ids:
-            if isinstance(i, bool) or not isinstance(i, int):
-                raise TypeError(f"ids must be ints, got {i!r} ({type(i).__name__})")
-            if not 0 <= i < len(self):
-                raise ValueError(
-                    f"id {i} is out of range for a vocabulary of {len(self)} tokens "
-                    f"(valid ids are 0..{len(self) - 1})"
-                )
-            tokens.append(self.tokens[i])
-        return tokens
+        tensor = _as_tensor(ids)  # a list of ints becomes a tensor; text is refused
+        check_ids(tensor, len(self))  # the vocabulary is the rows of the table
+        return [self.tokens[i] for i in tensor.flatten().tolist()]
 
 
 def build_vocabulary(
@@ -152,12 +145,14 @@ def build_vocabulary(
             "sentences must be a list of sentences (str or token lists), "
             f"got {type(sentences).__name__}; wrap a single sentence as [sentence]"
         )
-    if isinstance(min_count, bool) or not isinstance(min_count, int) or min_count < 1:
-        raise ValueError(f"min_count must be an int >= 1, got {min_count!r}")
+    check_count(min_count, "min_count")
+    for name, special in (("pad_token", pad_token), ("unk_token", unk_token)):
+        if special is not None and not isinstance(special, str):
+            raise TypeError(f"{name} must be a str or None, got {special!r}; e.g. {name}='<pad>'")
     if pad_token is not None and pad_token == unk_token:
         raise ValueError(f"pad_token and unk_token must differ, both are {pad_token!r}")
     specials = [t for t in (pad_token, unk_token) if t is not None]
-    counts = Counter(token for s in sentences for token in tokenize(s))
+    counts = Counter(token for s in sentences for token in _tokenize(s))
     for special in specials:
         counts.pop(special, None)
     kept = [t for t, n in counts.items() if n >= min_count]
@@ -194,11 +189,13 @@ def encode_batch(sentences: Sequence[Sentence], vocab: Vocabulary) -> EncodedBat
     """
     if not isinstance(vocab, Vocabulary):
         raise TypeError(f"vocab must be a Vocabulary, got {type(vocab).__name__}")
-    if isinstance(sentences, str) or not isinstance(sentences, Sequence) or len(sentences) == 0:
-        raise ValueError(
-            "sentences must be a non-empty list of sentences (str or token lists); "
-            "wrap a single sentence as [sentence]"
+    if isinstance(sentences, str) or not isinstance(sentences, Sequence):
+        raise TypeError(
+            "sentences must be a list of sentences (str or token lists), "
+            f"got {type(sentences).__name__}; wrap a single sentence as [sentence]"
         )
+    if len(sentences) == 0:
+        raise ValueError("sentences is empty: pass at least one sentence, e.g. ['the cat sat']")
     encoded = [vocab.encode(s) for s in sentences]
     lengths = [len(ids) for ids in encoded]
     max_len = max(lengths)

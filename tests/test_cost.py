@@ -24,5 +24,15 @@ def test_lookup_cost_skips_onehot_above_cap():
 def test_bad_sizes_are_rejected():
     with pytest.raises(ValueError, match="vocab_sizes is empty"):
         gradient_step_cost([])
-    with pytest.raises(ValueError, match="embedding_dim must hold positive ints"):
+    with pytest.raises(ValueError, match="embedding_dim must be an int >= 1, got 0"):
         lookup_cost([10], embedding_dim=0)
+    with pytest.raises(TypeError, match="vocab_sizes must be a list"):
+        lookup_cost(1000)
+    with pytest.raises(ValueError, match=r"num_embeddings x embedding_dim = 10,000,000,000 x 16"):
+        gradient_step_cost([10**10])
+    with pytest.raises(ValueError, match="max_onehot_bytes must be at most 64,000,000"):
+        lookup_cost([10], max_onehot_bytes=10**12)
+    with pytest.raises(ValueError, match="repeats must be at most 1,000"):
+        lookup_cost([10], repeats=10**9)
+    with pytest.raises(TypeError, match="seed must be an int"):
+        gradient_step_cost([10], seed=None)

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from torch import nn
 
-from embedlib.diagnose import IdReport, explain_ids
+from embedlib.diagnose import IdReport, check_ids, explain_ids
 
 
 def embedding_accepts(ids: object, num_embeddings: int) -> bool:
@@ -174,7 +174,8 @@ def test_not_id_like_raises_type_error(ids, match):
         ("5", TypeError, "must be an nn.Embedding, an nn.EmbeddingBag or an int"),
         (True, TypeError, "got bool"),
         (nn.Linear(2, 2), TypeError, "got Linear"),
-        (0, ValueError, "num_embeddings must be a positive int"),
+        (0, ValueError, "num_embeddings must be an int >= 1, got 0"),
+        (-3, ValueError, "num_embeddings must be an int >= 1, got -3"),
     ],
 )
 def test_bad_table_raises(table, error, match):
@@ -204,3 +205,78 @@ def test_needed_num_embeddings_is_the_smallest_table_that_works(values):
     needed = explain_ids(ids, 1).needed_num_embeddings
     assert embedding_accepts(ids, needed)
     assert needed == 1 or not embedding_accepts(ids, needed - 1)
+
+
+def test_check_ids_accepts_long_and_int32_and_empty_ids():
+    for dtype in (torch.long, torch.int32):
+        ids = torch.tensor([0, 9], dtype=dtype)
+        assert check_ids(ids, 10) is ids
+    assert check_ids(torch.tensor([], dtype=torch.long), 3).numel() == 0
+
+
+@pytest.mark.parametrize(
+    ("ids", "error", "message"),
+    [
+        ([1, 2], TypeError, r"ids are of type list.*torch\.tensor\(ids, dtype=torch\.long\)"),
+        (torch.tensor([1.0]), TypeError, r"ids have dtype torch\.float32.*ids\.long\(\) is safe"),
+        (torch.tensor([0.5]), TypeError, r"not all whole numbers.*truncate"),
+        (torch.tensor([1], dtype=torch.int16), TypeError, r"torch\.int16.*ids\.long\(\)"),
+        (torch.tensor([1], dtype=torch.uint8), TypeError, r"dtype torch\.uint8"),
+        (torch.tensor([True]), TypeError, r"dtype torch\.bool.*mask"),
+        (torch.tensor([3, -1]), ValueError, r"negative \(smallest id -1\).*-1 is not the last row"),
+        (
+            torch.tensor([[3, 12], [10, 0]]),
+            ValueError,
+            r"2 id\(s\) are >= num_embeddings=10 "
+            r"\(largest id 12\).*max_id \+ 1 = 13",
+        ),
+        ("3 4", TypeError, "got text"),
+        (None, TypeError, "got NoneType"),
+    ],
+)
+def test_check_ids_raises_explain_ids_first_problem(ids, error, message):
+    with pytest.raises(error, match=message):
+        check_ids(ids, 10)
+    if isinstance(ids, torch.Tensor):  # the same sentence explain_ids reports
+        with pytest.raises(error) as raised:
+            check_ids(ids, 10)
+        assert str(raised.value) == explain_ids(ids, 10).problems[0]
+
+
+def test_check_ids_names_the_argument_it_was_given():
+    with pytest.raises(ValueError, match=r"1 id\(s\) in batch\[2\] are >= num_embeddings=4"):
+        check_ids(torch.tensor([4]), 4, name="batch[2]")
+    with pytest.raises(TypeError, match=r"batch\[2\] have dtype torch\.int16"):
+        check_ids(torch.tensor([1], dtype=torch.int16), 4, name="batch[2]")
+
+
+@pytest.mark.parametrize(
+    ("num_embeddings", "error", "match"),
+    [
+        (0, ValueError, "num_embeddings must be an int >= 1, got 0"),
+        (2.0, TypeError, "num_embeddings must be an int, got 2.0"),
+        (nn.Embedding(3, 2), TypeError, "pass embedding.num_embeddings"),
+    ],
+)
+def test_check_ids_checks_the_table_size(num_embeddings, error, match):
+    with pytest.raises(error, match=match):
+        check_ids(torch.tensor([1]), num_embeddings)
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    values=st.lists(st.integers(-3, 12), max_size=8),
+    num_embeddings=st.integers(1, 10),
+    dtype=st.sampled_from([torch.int64, torch.int32, torch.int16, torch.uint8, torch.float32]),
+)
+def test_check_ids_passes_exactly_what_nn_embedding_accepts(values, num_embeddings, dtype):
+    if dtype == torch.uint8:
+        values = [abs(v) for v in values]
+    ids = torch.tensor(values, dtype=dtype)
+    try:
+        check_ids(ids, num_embeddings)
+    except (TypeError, ValueError):
+        accepted = False
+    else:
+        accepted = True
+    assert accepted == embedding_accepts(ids, num_embeddings)

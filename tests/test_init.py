@@ -11,10 +11,9 @@ from torch import nn
 from embedlib.init import (
     INIT_SCHEMES,
     InitScheme,
-    get_scheme,
+    _get_scheme,
     init_embedding,
     make_table,
-    scheme_density,
     table_stats,
 )
 
@@ -47,7 +46,7 @@ def test_fan_in_is_embedding_dim_for_torch():
 def test_bounded_schemes_stay_inside_their_support(name):
     weight = make_table(500, 32, name, seed=0)
     x = torch.linspace(-10, 10, 20001)
-    pdf = scheme_density(name, x, num_embeddings=500, embedding_dim=32)
+    pdf = INIT_SCHEMES[name].density(x, 500, 32)
     support = x[pdf > 0]
     assert weight.min() >= support.min() - 1e-3
     assert weight.max() <= support.max() + 1e-3
@@ -58,7 +57,7 @@ def test_density_integrates_to_one_and_has_the_theoretical_variance(name):
     n, d = 200, 16
     std = INIT_SCHEMES[name].theoretical_std(n, d)
     x = torch.linspace(-8 * std, 8 * std, 400_001, dtype=torch.float64)
-    pdf = scheme_density(name, x, num_embeddings=n, embedding_dim=d)
+    pdf = INIT_SCHEMES[name].density(x, n, d)
     assert torch.trapezoid(pdf, x).item() == pytest.approx(1.0, abs=1e-3)
     variance = torch.trapezoid(pdf * x**2, x).item()
     assert math.sqrt(variance) == pytest.approx(std, rel=1e-3)
@@ -129,9 +128,24 @@ def test_table_stats_against_plain_python(rows, cols, seed):
     assert stats.column_means[0].item() == pytest.approx(weight[:, 0].mean().item(), abs=1e-6)
 
 
+NAN, INF = float("nan"), float("inf")
+
+
+def test_scaled_normal_divides_by_the_square_root_of_embedding_dim_not_num_embeddings():
+    num_embeddings, embedding_dim = 4000, 16
+    expected = 1 / math.sqrt(embedding_dim)  # 0.25; 1 / sqrt(num_embeddings) would be 0.016
+    scheme = INIT_SCHEMES["scaled_normal"]
+    assert scheme.theoretical_std(num_embeddings, embedding_dim) == expected
+    table = make_table(num_embeddings, embedding_dim, "scaled_normal", seed=0)
+    assert table.std().item() == pytest.approx(expected, rel=0.02)
+    assert table.norm(dim=1).mean().item() == pytest.approx(1.0, rel=0.03)  # rows of norm ~1
+    peak = scheme.density(torch.tensor([0.0]), num_embeddings, embedding_dim).item()
+    assert peak == pytest.approx(1 / (expected * math.sqrt(2 * math.pi)), rel=1e-5)
+
+
 def test_registry_entries_are_frozen_schemes():
-    scheme = get_scheme("scaled_normal")
-    assert isinstance(scheme, InitScheme) and get_scheme(scheme) is scheme
+    scheme = _get_scheme("scaled_normal")
+    assert isinstance(scheme, InitScheme) and _get_scheme(scheme) is scheme
     with pytest.raises(AttributeError):
         scheme.name = "other"  # type: ignore[misc]
 
@@ -140,14 +154,39 @@ def test_unknown_scheme_lists_valid_names():
     with pytest.raises(ValueError, match=r"scheme 'gaussian' is unknown; valid .*xavier_uniform"):
         make_table(3, 3, "gaussian", seed=0)
     with pytest.raises(ValueError, match="valid scheme names"):
-        scheme_density("nope", torch.zeros(2), num_embeddings=3, embedding_dim=2)
+        init_embedding(nn.Embedding(3, 2), "nope")
 
 
 @pytest.mark.parametrize(
     ("call", "error", "pattern"),
     [
         (lambda: make_table(0, 3, "normal", seed=0), ValueError, "num_embeddings must be"),
-        (lambda: make_table(3, 2.5, "normal", seed=0), ValueError, "embedding_dim must be"),
+        (lambda: make_table(3, 2.5, "normal", seed=0), TypeError, "embedding_dim must be an int"),
+        (lambda: make_table(3, 3, "normal", seed=None), TypeError, "seed must be an int, got None"),
+        (lambda: make_table(10**6, 10**3, "normal", seed=0), ValueError, "1,000,000,000 values"),
+        (
+            lambda: make_table(3, 3, "normal_sigma", seed=0, sigma=NAN),
+            ValueError,
+            "sigma must be a fin",
+        ),
+        (
+            lambda: make_table(3, 3, "normal_sigma", seed=0, sigma="x"),
+            TypeError,
+            "sigma must be a num",
+        ),
+        (
+            lambda: make_table(3, 3, "xavier_normal", seed=0, gain=INF),
+            ValueError,
+            "gain must be a fin",
+        ),
+        (lambda: make_table(3, 3, "uniform", seed=0, a=-INF), ValueError, "a must be a finite"),
+        (
+            lambda: make_table(3, 3, "kaiming_normal", seed=0, nonlinearity="x"),
+            ValueError,
+            "'x' is",
+        ),
+        (lambda: init_embedding(nn.Embedding(3, 2), "normal", generator=1), TypeError, "Generator"),
+        (lambda: INIT_SCHEMES["normal"].density("x", 3, 2), TypeError, "x must be a real tensor"),
         (lambda: make_table(3, 3, "normal", seed=0.5), TypeError, "seed must be an int"),
         (lambda: make_table(3, 3, "uniform", seed=0, c=1), TypeError, "its parameters: a, b"),
         (lambda: make_table(3, 3, "uniform", seed=0, a=1.0, b=0.0), ValueError, "need a < b"),
@@ -155,8 +194,9 @@ def test_unknown_scheme_lists_valid_names():
         (lambda: make_table(3, 3, "kaiming_uniform", seed=0, mode="in"), ValueError, "fan_in"),
         (lambda: make_table(3, 3, "trunc_normal", seed=0, mean=5.0), ValueError, "inside"),
         (lambda: init_embedding(nn.Linear(2, 2), "normal"), TypeError, "nn.Embedding"),
-        (lambda: table_stats(torch.zeros(3)), ValueError, "2-D float tensor"),
-        (lambda: table_stats(torch.zeros(3, 2, dtype=torch.long)), ValueError, "2-D float"),
+        (lambda: table_stats(torch.zeros(3)), ValueError, r"weight must be 2-D.*unsqueeze\(0\)"),
+        (lambda: table_stats(torch.zeros(3, 2, dtype=torch.long)), TypeError, "floating-point"),
+        (lambda: table_stats(torch.zeros(0, 2)), ValueError, "at least one row"),
     ],
 )
 def test_bad_input_messages(call, error, pattern):

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from torch import nn
 
-from embedlib.lookup import LookupTrace, check_ids, mean_pool, trace_lookup
+from embedlib.lookup import _ONEHOT_LIMIT_ELEMENTS, LookupTrace, mean_pool, trace_lookup
 
 
 @st.composite
@@ -73,62 +73,20 @@ def test_trace_detects_a_disagreeing_module():
     assert trace.max_abs_diff_output == pytest.approx(float(rows.abs().max()))
 
 
-def test_check_ids_accepts_long_and_int32():
-    for dtype in (torch.long, torch.int32):
-        ids = torch.tensor([0, 9], dtype=dtype)
-        assert check_ids(ids, 10) is ids
-    assert check_ids(torch.tensor([], dtype=torch.long), 0).numel() == 0
-
-
-@pytest.mark.parametrize(
-    ("ids", "error", "message"),
-    [
-        (
-            [1, 2],
-            TypeError,
-            r"ids must be a torch.Tensor, got list.*torch.tensor\(ids, dtype=torch",
-        ),
-        (
-            torch.tensor([1.0]),
-            TypeError,
-            r"integer tensor \(torch.long\).*torch.float32.*\.long\(\)",
-        ),
-        (torch.tensor([1], dtype=torch.int16), TypeError, r"torch.long.*got dtype torch.int16"),
-        (torch.tensor([1], dtype=torch.uint8), TypeError, r"got dtype torch.uint8"),
-        (torch.tensor([True]), TypeError, r"got dtype torch.bool"),
-        (torch.tensor([3, -1]), ValueError, r"smallest id is -1.*no Python-style negative index"),
-        (
-            torch.tensor([[3, 12], [10, 0]]),
-            ValueError,
-            r"num_embeddings=10, but the largest id is 12.*10 rows.*max_id \+ 1 = 13",
-        ),
-    ],
-)
-def test_check_ids_errors(ids, error, message):
-    with pytest.raises(error, match=message):
-        check_ids(ids, 10)
-
-
-def test_check_ids_errors_agree_with_torch():
-    # every id check_ids rejects, nn.Embedding rejects too (and vice versa for the boundary)
-    emb = nn.Embedding(10, 2)
-    for bad in (torch.tensor([10]), torch.tensor([-1]), torch.tensor([1.0])):
-        with pytest.raises((IndexError, RuntimeError)):
-            emb(bad)
-        with pytest.raises((ValueError, TypeError)):
-            check_ids(bad, 10)
-    emb(torch.tensor([9]))
-    check_ids(torch.tensor([9]), 10)
-
-
 @pytest.mark.parametrize(
     ("args", "error", "message"),
     [
         (("not a table", torch.tensor([0])), TypeError, "nn.Embedding or a 2-D weight"),
-        ((torch.zeros(3), torch.tensor([0])), ValueError, "got a 1-D"),
-        ((torch.zeros(3, 2, dtype=torch.long), torch.tensor([0])), ValueError, "2-D float"),
+        (
+            (torch.zeros(3), torch.tensor([0])),
+            ValueError,
+            r"embedding_or_weight must be 2-D.*\(3,\)",
+        ),
+        ((torch.zeros(3, 2, dtype=torch.long), torch.tensor([0])), TypeError, "floating-point"),
+        ((torch.zeros(0, 2), torch.tensor([0])), ValueError, r"shape \(0, 2\).*at least one row"),
         ((nn.Embedding(3, 2), torch.tensor([3])), ValueError, "max_id \\+ 1 = 4"),
-        ((torch.zeros(3, 2), [0]), TypeError, "wrap it"),
+        ((torch.zeros(3, 2), [0]), TypeError, r"ids are of type list.*torch\.tensor\(ids"),
+        ((torch.zeros(3, 2), torch.tensor([0.0])), TypeError, "ids have dtype torch.float32"),
     ],
 )
 def test_trace_lookup_errors(args, error, message):
@@ -168,3 +126,20 @@ def test_mean_pool_ignores_padding_values():
 def test_mean_pool_errors(embeddings, mask, error, message):
     with pytest.raises(error, match=message):
         mean_pool(embeddings, mask)
+
+
+def test_nan_rows_agree_when_bit_identical_and_the_one_hot_says_where_nan_spreads():
+    weight = torch.tensor([[1.0, 2.0], [float("nan"), 3.0], [4.0, 5.0]])
+    trace = trace_lookup(weight, torch.tensor([1, 0]))
+    assert trace.output_equals_gathered and trace.max_abs_diff_output == 0.0
+    # 0 * nan is nan: the one-hot matmul spreads the NaN into row 0's lookup, gathering does not
+    assert not trace.one_hot_equals_gathered and not trace.all_equal
+    expected = torch.nan_to_num((F.one_hot(torch.tensor([1, 0]), 3).float() @ weight), nan=-1.0)
+    assert torch.equal(torch.nan_to_num(trace.one_hot_output, nan=-1.0), expected)
+
+
+def test_the_one_hot_is_refused_above_its_limit_before_it_is_built():
+    rows = _ONEHOT_LIMIT_ELEMENTS // 1000 + 1
+    with pytest.raises(ValueError, match=r"1,000 ids.*one-hot.*more than the 16,000,000"):
+        trace_lookup(torch.zeros(rows, 1), torch.zeros(1000, dtype=torch.long))
+    assert trace_lookup(torch.zeros(rows - 1, 1), torch.zeros(1000, dtype=torch.long)).all_equal

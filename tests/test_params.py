@@ -5,7 +5,7 @@ import torch
 from torch import nn
 
 from embedlib.params import (
-    HYPERPARAMETER_ATTRIBUTES,
+    _HYPERPARAMETER_ATTRIBUTES,
     ModelReport,
     changed_names,
     describe_model,
@@ -38,7 +38,7 @@ def test_embedding_counts_and_hyperparameters():
     assert hyper[("Embedding", "padding_idx")] == 0
     assert hyper[("Embedding", "max_norm")] == 2.0
     assert hyper[("Embedding", "sparse")] is False
-    assert {name for _, name in hyper} == set(HYPERPARAMETER_ATTRIBUTES[nn.Embedding])
+    assert {name for _, name in hyper} == set(_HYPERPARAMETER_ATTRIBUTES[nn.Embedding])
 
 
 def test_cnn_counts_match_hand_formulas_and_buffers_are_separate():
@@ -158,5 +158,30 @@ def test_bad_input_messages():
         describe_model(nn.Linear(1, 1)).to_markdown(kinds=("weights",))
     with pytest.raises(TypeError, match="StateSnapshot"):
         changed_names({}, {})
-    with pytest.raises(ValueError, match="different parameter names"):
-        changed_names(snapshot_state(nn.Linear(1, 1)), snapshot_state(nn.Embedding(2, 2)))
+    with pytest.raises(TypeError, match=r"after must be a StateSnapshot.*got dict"):
+        changed_names(snapshot_state(nn.Linear(1, 1)), {})
+    with pytest.raises(TypeError, match="kinds must be a tuple"):
+        describe_model(nn.Linear(1, 1)).to_markdown(kinds="learnable")
+    with pytest.raises(TypeError, match="training must be a dict"):
+        describe_model(nn.Linear(1, 1), training=[("batch_size", 32)])
+
+
+def test_changed_names_reports_names_present_in_one_snapshot_only():
+    model = nn.BatchNorm1d(2)
+    before = snapshot_state(model)
+    model.register_buffer("calls", torch.zeros(1))  # appears between the two snapshots
+    assert changed_names(before, snapshot_state(model))["buffers"] == ["calls"]
+    assert changed_names(snapshot_state(model), before)["buffers"] == ["calls"]
+    swapped = changed_names(snapshot_state(nn.Linear(1, 1)), snapshot_state(nn.Embedding(2, 2)))
+    assert swapped["parameters"] == ["weight", "bias"]  # weight differs, bias only in one
+
+
+def test_changed_names_compares_nan_bit_for_bit():
+    layer = nn.Linear(2, 1)
+    with torch.no_grad():
+        layer.weight[0, 0] = float("nan")
+    before = snapshot_state(layer)
+    assert changed_names(before, snapshot_state(layer))["parameters"] == []  # NaN stayed NaN
+    with torch.no_grad():
+        layer.weight[0, 1] = float("nan")
+    assert changed_names(before, snapshot_state(layer))["parameters"] == ["weight"]

@@ -1,10 +1,14 @@
-"""embedlib's public API is explicit, complete and documented with runnable examples."""
+"""embedlib's public API is explicit, small, complete and documented with runnable examples."""
 
 from __future__ import annotations
 
+import ast
 import importlib
 import inspect
 import pkgutil
+import subprocess
+import sys
+from pathlib import Path
 from types import ModuleType
 
 import pytest
@@ -14,6 +18,7 @@ import embedlib.plots
 import embedlib.widgets
 
 PACKAGES = [embedlib, embedlib.plots, embedlib.widgets]
+COMPUTE_BUDGET = 25  # names in embedlib.__all__ (INTERFACES.md); result dataclasses not counted
 
 
 def _submodules(package: ModuleType) -> list[ModuleType]:
@@ -29,6 +34,10 @@ def test_package_all_is_the_union_of_its_modules(package: ModuleType) -> None:
     assert len(set(package.__all__)) == len(package.__all__), "a name is exported twice"
 
 
+def test_the_compute_layer_exports_at_most_its_budget() -> None:
+    assert len(embedlib.__all__) <= COMPUTE_BUDGET, sorted(embedlib.__all__)
+
+
 @pytest.mark.parametrize("package", PACKAGES, ids=lambda p: p.__name__)
 def test_every_public_callable_has_a_doctest(package: ModuleType) -> None:
     undocumented = []
@@ -42,10 +51,29 @@ def test_every_public_callable_has_a_doctest(package: ModuleType) -> None:
     assert undocumented == []
 
 
+def test_every_result_class_of_the_compute_layer_has_a_doctest() -> None:
+    # result dataclasses are not exported, but a reader meets them: each shows how it is made
+    undocumented = []
+    for module in _submodules(embedlib):
+        for name, obj in vars(module).items():
+            if inspect.isclass(obj) and obj.__module__ == module.__name__ and name[0] != "_":
+                if ">>>" not in (inspect.getdoc(obj) or ""):
+                    undocumented.append(f"{module.__name__}.{name}")
+    assert undocumented == []
+
+
+def test_no_compute_function_is_longer_than_50_lines() -> None:
+    long = []
+    for path in sorted(Path(embedlib.__file__).parent.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                lines = node.end_lineno - node.lineno + 1  # signature and docstring included
+                if lines > 50:
+                    long.append((f"{path.name}:{node.name}", lines))
+    assert long == []
+
+
 def test_importing_embedlib_does_not_import_matplotlib() -> None:
     code = "import sys, embedlib; print('matplotlib' in sys.modules)"
-    import subprocess
-    import sys
-
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.strip() == "False", result.stderr

@@ -6,10 +6,13 @@ import torch
 from embedlib.toy import (
     MeanPoolClassifier,
     TinyCNN,
+    _train_toy_task,
     make_toy_task,
     sweep_toy_task,
-    train_toy_task,
 )
+
+TASK = make_toy_task(num_embeddings=10, seq_len=3, num_examples=20, seed=0)
+NAN = float("nan")
 
 
 def test_labels_follow_the_hidden_rule():
@@ -43,11 +46,11 @@ def test_tiny_cnn_parameter_count():
 
 def test_good_learning_rate_learns_the_task():
     task = make_toy_task(seed=0)
-    run = train_toy_task(task, embedding_dim=16, lr=3.0, steps=150)
+    run = _train_toy_task(task, embedding_dim=16, lr=3.0, steps=150)
     assert run.losses[-10:].mean() < 0.5 * run.losses[:10].mean()
     assert run.accuracy > 0.95
     # a 1000x smaller learning rate barely moves in the same number of steps
-    slow = train_toy_task(task, embedding_dim=16, lr=0.003, steps=150)
+    slow = _train_toy_task(task, embedding_dim=16, lr=0.003, steps=150)
     assert slow.losses[-10:].mean() > 0.9 * slow.losses[:10].mean()
 
 
@@ -64,11 +67,40 @@ def test_sweep_is_deterministic_and_ordered():
     [
         (lambda: make_toy_task(seq_len=4), ValueError, "odd"),
         (lambda: make_toy_task(num_embeddings=1), ValueError, "num_embeddings must be"),
-        (lambda: train_toy_task(make_toy_task(), embedding_dim=0, lr=1.0), ValueError, "positive"),
-        (lambda: train_toy_task(make_toy_task(), embedding_dim=2, lr=-1.0), ValueError, "lr must"),
+        (lambda: make_toy_task(seed=None), TypeError, "seed must be an int"),
+        (lambda: make_toy_task(num_examples=10**8), ValueError, "num_examples x"),
         (lambda: sweep_toy_task("task", embedding_dims=[2], lrs=[1.0]), TypeError, "ToyTask"),
-        (lambda: sweep_toy_task(make_toy_task(), embedding_dims=[], lrs=[1]), ValueError, "least"),
+        (
+            lambda: sweep_toy_task(TASK, embedding_dims=[], lrs=[1]),
+            TypeError,
+            "embedding_dims must",
+        ),
+        (lambda: sweep_toy_task(TASK, embedding_dims=[0], lrs=[1]), ValueError, r"dims\[0\] must"),
+        (
+            lambda: sweep_toy_task(TASK, embedding_dims=[2], lrs=[-1.0]),
+            ValueError,
+            r"lrs\[0\] must",
+        ),
+        (lambda: sweep_toy_task(TASK, embedding_dims=[2], lrs=[NAN]), ValueError, "finite"),
+        (lambda: sweep_toy_task(TASK, embedding_dims=[2], lrs=["x"]), TypeError, r"lrs\[0\]"),
+        (
+            lambda: sweep_toy_task(TASK, embedding_dims=[2], lrs=[1], steps=10**9),
+            ValueError,
+            "steps",
+        ),
         (lambda: TinyCNN(resolution=7), ValueError, "even"),
+        (
+            lambda: TinyCNN()(torch.zeros(2, 1, 6, 6)),
+            ValueError,
+            r"images must be \(batch, \*\(1, 8, 8",
+        ),
+        (lambda: MeanPoolClassifier(5, 2)(torch.tensor([[5]])), ValueError, "largest id 5"),
+        (
+            lambda: MeanPoolClassifier(5, 2)(torch.tensor([1])),
+            ValueError,
+            r"ids must be \(batch, seq",
+        ),
+        (lambda: MeanPoolClassifier(0, 2), ValueError, "num_embeddings must be"),
     ],
 )
 def test_bad_input_messages(call, error, pattern):

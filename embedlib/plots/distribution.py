@@ -10,7 +10,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from torch import Tensor
 
-from embedlib.init import INIT_SCHEMES, scheme_density, table_stats
+from embedlib.init import INIT_SCHEMES, _get_scheme, table_stats
 from embedlib.plots._figure import new_figure
 
 __all__ = [
@@ -49,9 +49,7 @@ def _resolve_densities(
         return curves
     x = torch.linspace(lo, hi, 801)
     n, d = weight.shape
-    return {
-        name: (x, scheme_density(name, x, num_embeddings=n, embedding_dim=d)) for name in densities
-    }
+    return {name: (x, _get_scheme(name).density(x, n, d)) for name in densities}
 
 
 def plot_weight_histogram(
@@ -135,7 +133,7 @@ def plot_scheme_grid(
         ax.stairs(heights.numpy(), edges.numpy(), fill=True, color="C0", alpha=0.6)
         x = torch.linspace(lo - 0.1 * (hi - lo), hi + 0.1 * (hi - lo), 401)
         n, d = table.shape
-        ax.plot(x.numpy(), scheme_density(name, x, num_embeddings=n, embedding_dim=d).numpy(),
+        ax.plot(x.numpy(), INIT_SCHEMES[name].density(x, n, d).numpy(),
                 color="C1", lw=1.5)  # fmt: skip
         theory = INIT_SCHEMES[name].theoretical_std(n, d)
         ax.set_title(f"{name}\nstd {values.std().item():.3g} (theory {theory:.3g})", fontsize=8)

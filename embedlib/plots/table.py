@@ -100,7 +100,9 @@ def plot_update_trace(trace: UpdateTrace, *, ax: Axes | None = None) -> Figure:
     """Draw rows x steps: colour = how far the row moved (blank = unchanged), dots = looked up.
 
     >>> from embedlib.trace import trace_updates
-    >>> fig = plot_update_trace(trace_updates([[1], [2]], num_embeddings=4, embedding_dim=2))
+    >>> trace = trace_updates([[1], [2]], torch.optim.SGD, num_embeddings=4, embedding_dim=2,
+    ...                       lr=0.1)
+    >>> fig = plot_update_trace(trace)
     >>> int(fig.axes[0].images[0].get_array().count())  # cells that changed
     2
     """
@@ -155,7 +157,8 @@ def plot_step(trace: UpdateTrace, step: int, *, ax: Sequence[Axes] | None = None
     of the trace, so frames compare.
 
     >>> from embedlib.trace import trace_updates
-    >>> trace = trace_updates([[1], [2]], num_embeddings=4, embedding_dim=2, momentum=0.9)
+    >>> trace = trace_updates([[1], [2]], torch.optim.SGD, num_embeddings=4, embedding_dim=2,
+    ...                       lr=0.1, momentum=0.9)
     >>> fig = plot_step(trace, 1)
     >>> fig.axes[0].collections[1].get_offsets()[:, 1].tolist()  # rows changed in step 1
     [1.0, 2.0]
@@ -189,7 +192,8 @@ def update_step_figure(fig: Figure, trace: UpdateTrace, step: int) -> Figure:
     """Update, in place, a figure made by ``plot_step`` to show another step or trace; return it.
 
     >>> from embedlib.trace import trace_updates
-    >>> trace = trace_updates([[1], [2]], num_embeddings=4, embedding_dim=2)
+    >>> trace = trace_updates([[1], [2]], torch.optim.SGD, num_embeddings=4, embedding_dim=2,
+    ...                       lr=0.1)
     >>> fig = update_step_figure(plot_step(trace, 0), trace, 1)
     >>> fig.axes[0].get_title()
     'change in step 1'
@@ -224,7 +228,7 @@ def plot_refused(refused: RefusedCombination, *, ax: Axes | None = None) -> Figu
     """Draw PyTorch's refusal (error type and its own message) where the plot would be.
 
     >>> from embedlib.trace import trace_updates
-    >>> refused = trace_updates([[1]], num_embeddings=2, embedding_dim=1, optimizer="rmsprop",
+    >>> refused = trace_updates([[1]], torch.optim.RMSprop, num_embeddings=2, embedding_dim=1,
     ...                         sparse=True)
     >>> fig = plot_refused(refused)
     >>> fig.axes[0].texts[0].get_text().splitlines()[1]

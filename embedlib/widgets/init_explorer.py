@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import ipywidgets as widgets
 import torch
 
-from embedlib.init import INIT_SCHEMES, make_table, scheme_density, table_stats
+from embedlib.init import INIT_SCHEMES, make_table, table_stats
 from embedlib.plots._figure import new_figure
 from embedlib.widgets.frames import LiveView, png_selector, render_png
 
@@ -99,7 +99,7 @@ class InitExplorer:
             bar.set_height(height)
         pad = 0.15 * (hi - lo) + 1e-6
         x = torch.linspace(lo - pad, hi + pad, 401)
-        pdf = scheme_density(name, x, num_embeddings=n, embedding_dim=d)
+        pdf = INIT_SCHEMES[name].density(x, n, d)
         self.curve.set_data(x.numpy(), pdf.numpy())
         self.ax.set_xlim(lo - pad, hi + pad)
         self.ax.set_ylim(0, 1.1 * max(heights.max().item(), pdf.max().item()))
@@ -192,7 +192,7 @@ def init_explorer_frames(
         steps.set_data(heights.numpy(), edges.numpy())
         pad = 0.15 * (hi - lo) + 1e-6
         x = torch.linspace(lo - pad, hi + pad, 801)
-        pdf = scheme_density(name, x, num_embeddings=n, embedding_dim=d)
+        pdf = INIT_SCHEMES[name].density(x, n, d)
         curve.set_data(x.numpy(), pdf.numpy())
         ax.set_xlim(lo - pad, hi + pad)
         ax.set_ylim(0, 1.05 * max(heights.max().item(), pdf.max().item()))

@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import ipywidgets as widgets
+import torch
 from matplotlib.figure import Figure
 
 from embedlib.plots.table import plot_refused, plot_step, update_step_figure
@@ -30,6 +31,20 @@ DEFAULT_CONFIGS: Mapping[str, Mapping[str, Any]] = {
     "Adagrad": {"optimizer": "adagrad"},
 }
 _LIVE_OPTIMIZERS = ("sgd", "adam", "adamw", "sparse_adam", "adagrad", "rmsprop")
+_CLASSES = dict(zip(_LIVE_OPTIMIZERS, (torch.optim.SGD, torch.optim.Adam, torch.optim.AdamW,
+                                       torch.optim.SparseAdam, torch.optim.Adagrad,
+                                       torch.optim.RMSprop), strict=True))  # fmt: skip
+
+
+def _trace(schedule, num_embeddings, embedding_dim, optimizer="sgd", lr=0.1, momentum=None,
+           weight_decay=None, sparse=False) -> UpdateTrace | RefusedCombination:  # fmt: skip
+    """trace_updates from this widget's string names (SparseAdam has no weight_decay)."""
+    kwargs = {"lr": lr, "momentum": momentum, "weight_decay": weight_decay}
+    if optimizer == "sparse_adam":
+        kwargs["weight_decay"] = None
+    kwargs = {k: v for k, v in kwargs.items() if v is not None}
+    return trace_updates(schedule, _CLASSES[optimizer], num_embeddings=num_embeddings,
+                         embedding_dim=embedding_dim, sparse=sparse, **kwargs)  # fmt: skip
 
 
 def _figure(result: UpdateTrace | RefusedCombination, step: int) -> Figure:
@@ -63,9 +78,7 @@ def step_through_frames(
         if not isinstance(kwargs, Mapping):
             raise TypeError(f"configs[{label!r}] must be a dict of trace_updates arguments")
     results = {
-        label: trace_updates(
-            schedule, num_embeddings=num_embeddings, embedding_dim=embedding_dim, **kwargs
-        )
+        label: _trace(schedule, num_embeddings, embedding_dim, **kwargs)
         for label, kwargs in configs.items()
     }
     # Every step of every traced config has the same layout: draw one figure, update it in
@@ -129,13 +142,13 @@ def step_through(
     def run() -> UpdateTrace | RefusedCombination:
         name = controls["optimizer"].value
         momentum = controls["momentum"].value if name in ("sgd", "rmsprop") else None
-        return trace_updates(
-            schedule, num_embeddings=num_embeddings, embedding_dim=embedding_dim, optimizer=name,
+        return _trace(
+            schedule, num_embeddings, embedding_dim, optimizer=name,
             sparse=controls["sparse"].value, lr=controls["lr"].value, momentum=momentum,
-            weight_decay=controls["weight_decay"].value, record_weights=True,
+            weight_decay=controls["weight_decay"].value,
         )  # fmt: skip
 
-    first = trace_updates(schedule, num_embeddings=num_embeddings, embedding_dim=embedding_dim)
+    first = _trace(schedule, num_embeddings, embedding_dim)
     fig = _figure(first, 0)
     heat_ax, bar_ax = fig.axes[0], fig.axes[1]
     refusal = fig.text(0.5, 0.5, "", ha="center", va="center", fontsize=9, color="darkred",

@@ -1,0 +1,336 @@
+"""Bad input to any public callable of embedlib's compute layer is a clear TypeError/ValueError.
+
+Every case must raise the expected exception type, *from embedlib's own code* (not a raw torch or
+Python error), with a message that names the argument. The cases run in one subprocess whose
+address space is capped at its size after start-up plus 1 GB, with a per-case time limit: a case
+that tries to allocate gigabytes, or hangs, fails instead of taking the machine down.
+
+Run ``python tests/test_bad_inputs.py`` to print every case's outcome.
+"""
+
+# ruff: noqa: E501  (the table keeps one case per line)
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+GIB = 2**30
+CASE_SECONDS = 10  # per case; the whole run has its own timeout in the test
+NAN, INF = math.nan, math.inf
+
+
+def _cases() -> list[tuple[str, str, Callable[[], object], type[Exception], str]]:
+    """(callable, case id, call, expected exception, pattern naming the argument)."""
+    import torch
+    from torch import nn
+
+    import embedlib as E
+    from embedlib.params import describe_model as _describe
+
+    t = torch.tensor
+    SGD = torch.optim.SGD
+    vocab = E.build_vocabulary(["a b"])
+    table = torch.randn(5, 2)
+
+    def sparse_grad_param(dense: bool = False) -> torch.Tensor:
+        emb = nn.Embedding(4, 2, sparse=not dense)
+        emb(t([1])).sum().backward()
+        return emb.weight
+
+    def trace(schedule=([1],), **kwargs):
+        kwargs = {"num_embeddings": 5, "embedding_dim": 2, "lr": 0.1, **kwargs}
+        return lambda: E.trace_updates(list(schedule), kwargs.pop("optimizer", SGD), **kwargs)
+
+    def matrix(schedule=([1],), **kwargs):
+        kwargs = {"num_embeddings": 5, "embedding_dim": 2, **kwargs}
+        return lambda: E.optimizer_sparse_matrix(list(schedule), **kwargs)
+
+    task = E.make_toy_task(num_embeddings=10, seq_len=3, num_examples=20)
+    scheme = E.INIT_SCHEMES["normal_sigma"]
+    return [
+        # -- vocabulary ---------------------------------------------------------------------------
+        ("build_vocabulary", "one string", lambda: E.build_vocabulary("a b"), TypeError, "sentences"),
+        ("build_vocabulary", "not text", lambda: E.build_vocabulary([3]), TypeError, "sentence"),
+        ("build_vocabulary", "min_count 0", lambda: E.build_vocabulary(["a"], min_count=0), ValueError, "min_count"),
+        ("build_vocabulary", "min_count nan", lambda: E.build_vocabulary(["a"], min_count=NAN), TypeError, "min_count"),
+        ("build_vocabulary", "pad_token int", lambda: E.build_vocabulary(["a"], pad_token=0), TypeError, "pad_token"),
+        ("encode_batch", "empty", lambda: E.encode_batch([], vocab), ValueError, "sentences"),
+        ("encode_batch", "one string", lambda: E.encode_batch("a b", vocab), TypeError, "sentences"),
+        ("encode_batch", "vocab dict", lambda: E.encode_batch(["a"], {"a": 0}), TypeError, "vocab"),
+        ("Vocabulary.decode", "float id", lambda: vocab.decode([1.5]), TypeError, "ids"),
+        ("Vocabulary.decode", "negative id", lambda: vocab.decode([-1]), ValueError, "id"),
+        ("Vocabulary.decode", "too large", lambda: vocab.decode([99]), ValueError, "largest id 99"),
+        ("Vocabulary.decode", "text", lambda: vocab.decode(["a"]), TypeError, "ids"),
+        ("Vocabulary.encode", "int", lambda: vocab.encode(5), TypeError, "sentence"),
+        # -- ids ---------------------------------------------------------------------------------
+        ("explain_ids", "text", lambda: E.explain_ids("the cat", 5), TypeError, "ids"),
+        ("explain_ids", "None", lambda: E.explain_ids(None, 5), TypeError, "ids"),
+        ("explain_ids", "0 rows", lambda: E.explain_ids([1], 0), ValueError, "num_embeddings"),
+        ("explain_ids", "0-row module", lambda: E.explain_ids(t([1]), nn.Embedding(0, 2)), ValueError, "num_embeddings"),
+        ("explain_ids", "float size", lambda: E.explain_ids([1], 2.5), TypeError, "num_embeddings"),
+        ("check_ids", "float", lambda: E.check_ids(t([1.0]), 5), TypeError, "ids have dtype torch.float32"),
+        ("check_ids", "nan", lambda: E.check_ids(t([NAN]), 5), TypeError, "ids have dtype"),
+        ("check_ids", "negative", lambda: E.check_ids(t([-1]), 5), ValueError, r"id\(s\) are negative"),
+        ("check_ids", "too large", lambda: E.check_ids(t([5]), 5), ValueError, "num_embeddings=5"),
+        ("check_ids", "int16", lambda: E.check_ids(t([1], dtype=torch.int16), 5), TypeError, "ids have dtype torch.int16"),
+        ("check_ids", "uint8", lambda: E.check_ids(t([1], dtype=torch.uint8), 5), TypeError, "ids have dtype torch.uint8"),
+        ("check_ids", "list", lambda: E.check_ids([1], 5), TypeError, "ids are of type list"),
+        ("check_ids", "0 rows", lambda: E.check_ids(t([], dtype=torch.long), 0), ValueError, "num_embeddings"),
+        ("check_ids", "named", lambda: E.check_ids(t([7]), 5, name="batch"), ValueError, "in batch"),
+        # -- lookup ------------------------------------------------------------------------------
+        ("trace_lookup", "float ids", lambda: E.trace_lookup(table, t([1.0])), TypeError, "ids"),
+        ("trace_lookup", "negative", lambda: E.trace_lookup(table, t([-1])), ValueError, "negative"),
+        ("trace_lookup", "too large", lambda: E.trace_lookup(nn.Embedding(5, 2), t([5])), ValueError, "num_embeddings=5"),
+        ("trace_lookup", "list ids", lambda: E.trace_lookup(table, [1]), TypeError, "ids"),
+        ("trace_lookup", "0 rows", lambda: E.trace_lookup(torch.zeros(0, 2), t([0])), ValueError, "embedding_or_weight"),
+        ("trace_lookup", "0-row module", lambda: E.trace_lookup(nn.Embedding(0, 2), t([0])), ValueError, "embedding_or_weight"),
+        ("trace_lookup", "1-D weight", lambda: E.trace_lookup(torch.zeros(5), t([0])), ValueError, "embedding_or_weight"),
+        ("trace_lookup", "int weight", lambda: E.trace_lookup(torch.zeros(5, 2, dtype=torch.long), t([0])), TypeError, "embedding_or_weight"),
+        ("trace_lookup", "not a table", lambda: E.trace_lookup("table", t([0])), TypeError, "embedding_or_weight"),
+        ("trace_lookup", "huge one-hot", lambda: E.trace_lookup(torch.zeros(10**5, 1), torch.zeros(10**4, dtype=torch.long)), ValueError, "ids"),
+        ("mean_pool", "2-D", lambda: E.mean_pool(torch.zeros(2, 3), torch.ones(2, 3)), ValueError, "embeddings"),
+        ("mean_pool", "int", lambda: E.mean_pool(torch.zeros(2, 3, 1, dtype=torch.long), torch.ones(2, 3)), TypeError, "embeddings"),
+        ("mean_pool", "list mask", lambda: E.mean_pool(torch.zeros(1, 2, 1), [[1, 1]]), TypeError, "mask"),
+        ("mean_pool", "mask shape", lambda: E.mean_pool(torch.zeros(2, 3, 1), torch.ones(3, 2)), ValueError, "mask"),
+        ("mean_pool", "empty seq", lambda: E.mean_pool(torch.zeros(2, 0, 1), torch.ones(2, 0)), ValueError, "mask"),
+        ("mean_pool", "mask 2s", lambda: E.mean_pool(torch.zeros(1, 2, 1), t([[2, 0]])), ValueError, "mask"),
+        # -- norms -------------------------------------------------------------------------------
+        ("row_norms", "1-D", lambda: E.row_norms(torch.ones(3)), ValueError, "weight"),
+        ("row_norms", "0 rows", lambda: E.row_norms(torch.ones(0, 3)), ValueError, "weight"),
+        ("row_norms", "list", lambda: E.row_norms([[1.0]]), TypeError, "weight"),
+        ("row_norms", "int", lambda: E.row_norms(torch.ones(2, 2, dtype=torch.long)), TypeError, "weight"),
+        ("row_norms", "norm_type nan", lambda: E.row_norms(table, NAN), ValueError, "norm_type"),
+        ("row_norms", "norm_type str", lambda: E.row_norms(table, "l2"), TypeError, "norm_type"),
+        ("renorm_preview", "max_norm nan", lambda: E.renorm_preview(table, t([0]), NAN), ValueError, "max_norm"),
+        ("renorm_preview", "max_norm inf", lambda: E.renorm_preview(table, t([0]), INF), ValueError, "max_norm"),
+        ("renorm_preview", "max_norm 0", lambda: E.renorm_preview(table, t([0]), 0.0), ValueError, "max_norm"),
+        ("renorm_preview", "max_norm str", lambda: E.renorm_preview(table, t([0]), "1"), TypeError, "max_norm"),
+        ("renorm_preview", "float ids", lambda: E.renorm_preview(table, t([0.0]), 1.0), TypeError, "ids"),
+        ("renorm_preview", "negative", lambda: E.renorm_preview(table, t([-1]), 1.0), ValueError, "negative"),
+        ("renorm_preview", "too large", lambda: E.renorm_preview(table, t([5]), 1.0), ValueError, "num_embeddings=5"),
+        ("renorm_preview", "0 rows", lambda: E.renorm_preview(torch.zeros(0, 2), t([0]), 1.0), ValueError, "weight"),
+        ("renorm_preview", "norm_type -1", lambda: E.renorm_preview(table, t([0]), 1.0, -1.0), ValueError, "norm_type"),
+        ("changed_rows", "1-D", lambda: E.changed_rows(torch.zeros(3), torch.zeros(3)), ValueError, "before"),
+        ("changed_rows", "shapes", lambda: E.changed_rows(torch.zeros(3, 2), torch.zeros(4, 2)), ValueError, "after"),
+        ("changed_rows", "after list", lambda: E.changed_rows(torch.zeros(1, 2), [[0.0, 0.0]]), TypeError, "after"),
+        ("changed_rows", "0 rows", lambda: E.changed_rows(torch.zeros(0, 2), torch.zeros(0, 2)), ValueError, "before"),
+        ("changed_rows", "atol nan", lambda: E.changed_rows(table, table, atol=NAN), ValueError, "atol"),
+        ("changed_rows", "atol -1", lambda: E.changed_rows(table, table, atol=-1.0), ValueError, "atol"),
+        ("changed_rows", "atol str", lambda: E.changed_rows(table, table, atol="0"), TypeError, "atol"),
+        ("clip_sparse_grad_norm_", "max_norm inf", lambda: E.clip_sparse_grad_norm_(sparse_grad_param(), INF), ValueError, "max_norm"),
+        ("clip_sparse_grad_norm_", "max_norm nan", lambda: E.clip_sparse_grad_norm_(sparse_grad_param(), NAN), ValueError, "max_norm"),
+        ("clip_sparse_grad_norm_", "max_norm str", lambda: E.clip_sparse_grad_norm_(sparse_grad_param(), "1"), TypeError, "max_norm"),
+        ("clip_sparse_grad_norm_", "not a tensor", lambda: E.clip_sparse_grad_norm_(nn.Embedding(2, 2), 1.0), TypeError, "parameter"),
+        ("clip_sparse_grad_norm_", "no grad", lambda: E.clip_sparse_grad_norm_(nn.Embedding(2, 2).weight, 1.0), ValueError, "parameter.grad"),
+        ("clip_sparse_grad_norm_", "dense grad", lambda: E.clip_sparse_grad_norm_(sparse_grad_param(dense=True), 1.0), ValueError, "parameter.grad"),
+        # -- initialisation ------------------------------------------------------------------------
+        ("INIT_SCHEMES", "sigma nan", lambda: scheme.function(torch.empty(3, 2), sigma=NAN), ValueError, "sigma"),
+        ("INIT_SCHEMES", "sigma inf", lambda: scheme.theoretical_std(3, 2, sigma=INF), ValueError, "sigma"),
+        ("INIT_SCHEMES", "0 rows", lambda: scheme.function(torch.empty(0, 2)), ValueError, "weight"),
+        ("INIT_SCHEMES", "1-D", lambda: scheme.function(torch.empty(3)), ValueError, "weight"),
+        ("INIT_SCHEMES", "size 0", lambda: scheme.theoretical_std(0, 2), ValueError, "num_embeddings"),
+        ("INIT_SCHEMES", "x str", lambda: scheme.density("x", 3, 2), TypeError, "x"),
+        ("INIT_SCHEMES", "unknown param", lambda: scheme.function(torch.empty(3, 2), std=1.0), TypeError, "parameter"),
+        ("init_embedding", "not embedding", lambda: E.init_embedding(nn.Linear(2, 2), "normal"), TypeError, "embedding"),
+        ("init_embedding", "scheme", lambda: E.init_embedding(nn.Embedding(3, 2), "nope"), ValueError, "scheme"),
+        ("init_embedding", "gain inf", lambda: E.init_embedding(nn.Embedding(3, 2), "xavier_normal", gain=INF), ValueError, "gain"),
+        ("init_embedding", "generator", lambda: E.init_embedding(nn.Embedding(3, 2), "normal", generator=1), TypeError, "generator"),
+        ("init_embedding", "0 rows", lambda: E.init_embedding(nn.Embedding(0, 2), "normal"), ValueError, "weight"),
+        ("make_table", "seed None", lambda: E.make_table(3, 2, "normal", seed=None), TypeError, "seed"),
+        ("make_table", "huge", lambda: E.make_table(10**6, 10**6, "normal", seed=0), ValueError, "num_embeddings x embedding_dim"),
+        ("make_table", "0 rows", lambda: E.make_table(0, 2, "normal", seed=0), ValueError, "num_embeddings"),
+        ("make_table", "float dim", lambda: E.make_table(3, 2.5, "normal", seed=0), TypeError, "embedding_dim"),
+        ("make_table", "sigma str", lambda: E.make_table(3, 2, "normal_sigma", seed=0, sigma="x"), TypeError, "sigma"),
+        ("make_table", "a -inf", lambda: E.make_table(3, 2, "uniform", seed=0, a=-INF), ValueError, "a must"),
+        ("table_stats", "1-D", lambda: E.table_stats(torch.zeros(3)), ValueError, "weight"),
+        ("table_stats", "0 rows", lambda: E.table_stats(torch.zeros(0, 3)), ValueError, "weight"),
+        ("table_stats", "int", lambda: E.table_stats(torch.zeros(2, 2, dtype=torch.long)), TypeError, "weight"),
+        ("table_stats", "list", lambda: E.table_stats([[1.0]]), TypeError, "weight"),
+        # -- parameters, buffers, hyperparameters -------------------------------------------------
+        ("describe_model", "tensor", lambda: E.describe_model(torch.zeros(2)), TypeError, "module"),
+        ("describe_model", "optimizer str", lambda: E.describe_model(nn.Linear(1, 1), "sgd"), TypeError, "optimizer"),
+        ("describe_model", "training list", lambda: E.describe_model(nn.Linear(1, 1), training=[1]), TypeError, "training"),
+        ("ModelReport.to_markdown", "kinds str", lambda: _describe(nn.Linear(1, 1)).to_markdown("learnable"), TypeError, "kinds"),
+        ("ModelReport.to_markdown", "kinds unknown", lambda: _describe(nn.Linear(1, 1)).to_markdown(("w",)), ValueError, "kinds"),
+        ("snapshot_state", "str", lambda: E.snapshot_state("model"), TypeError, "module"),
+        ("snapshot_state", "optimizer int", lambda: E.snapshot_state(nn.Linear(1, 1), 5), TypeError, "optimizer"),
+        ("changed_names", "dicts", lambda: E.changed_names({}, {}), TypeError, "before"),
+        ("changed_names", "after None", lambda: E.changed_names(E.snapshot_state(nn.Linear(1, 1)), None), TypeError, "after"),
+        # -- toy task and models -----------------------------------------------------------------
+        ("MeanPoolClassifier", "0 rows", lambda: E.MeanPoolClassifier(0, 2), ValueError, "num_embeddings"),
+        ("MeanPoolClassifier", "huge", lambda: E.MeanPoolClassifier(10**8, 10**3), ValueError, "num_embeddings x embedding_dim"),
+        ("MeanPoolClassifier", "float dim", lambda: E.MeanPoolClassifier(5, 2.0), TypeError, "embedding_dim"),
+        ("MeanPoolClassifier", "0 classes", lambda: E.MeanPoolClassifier(5, 2, 0), ValueError, "num_classes"),
+        ("MeanPoolClassifier.forward", "float ids", lambda: E.MeanPoolClassifier(5, 2)(t([[1.0]])), TypeError, "ids"),
+        ("MeanPoolClassifier.forward", "too large", lambda: E.MeanPoolClassifier(5, 2)(t([[5]])), ValueError, "num_embeddings=5"),
+        ("MeanPoolClassifier.forward", "negative", lambda: E.MeanPoolClassifier(5, 2)(t([[-1]])), ValueError, "negative"),
+        ("MeanPoolClassifier.forward", "1-D", lambda: E.MeanPoolClassifier(5, 2)(t([1])), ValueError, "ids"),
+        ("TinyCNN", "odd resolution", lambda: E.TinyCNN(resolution=7), ValueError, "resolution"),
+        ("TinyCNN", "huge", lambda: E.TinyCNN(channels=10**6), ValueError, "channels"),
+        ("TinyCNN", "0 channels", lambda: E.TinyCNN(in_channels=0), ValueError, "in_channels"),
+        ("TinyCNN", "classes str", lambda: E.TinyCNN(num_classes="3"), TypeError, "num_classes"),
+        ("TinyCNN.forward", "shape", lambda: E.TinyCNN()(torch.zeros(2, 1, 6, 6)), ValueError, "images"),
+        ("TinyCNN.forward", "int", lambda: E.TinyCNN()(torch.zeros(2, 1, 8, 8, dtype=torch.long)), TypeError, "images"),
+        ("TinyCNN.forward", "list", lambda: E.TinyCNN()([[0.0]]), TypeError, "images"),
+        ("make_toy_task", "seed None", lambda: E.make_toy_task(seed=None), TypeError, "seed"),
+        ("make_toy_task", "huge", lambda: E.make_toy_task(num_examples=10**9), ValueError, "num_examples"),
+        ("make_toy_task", "even seq_len", lambda: E.make_toy_task(seq_len=4), ValueError, "seq_len"),
+        ("make_toy_task", "float size", lambda: E.make_toy_task(num_embeddings=1.5), TypeError, "num_embeddings"),
+        ("sweep_toy_task", "task str", lambda: E.sweep_toy_task("t", embedding_dims=[2], lrs=[1]), TypeError, "task"),
+        ("sweep_toy_task", "lr nan", lambda: E.sweep_toy_task(task, embedding_dims=[2], lrs=[NAN]), ValueError, r"lrs\[0\]"),
+        ("sweep_toy_task", "lr str", lambda: E.sweep_toy_task(task, embedding_dims=[2], lrs=["x"]), TypeError, r"lrs\[0\]"),
+        ("sweep_toy_task", "lrs str", lambda: E.sweep_toy_task(task, embedding_dims=[2], lrs="0.1"), TypeError, "lrs"),
+        ("sweep_toy_task", "dim 0", lambda: E.sweep_toy_task(task, embedding_dims=[0], lrs=[1]), ValueError, r"embedding_dims\[0\]"),
+        ("sweep_toy_task", "huge dim", lambda: E.sweep_toy_task(task, embedding_dims=[10**9], lrs=[1]), ValueError, r"embedding_dims\[0\]"),
+        ("sweep_toy_task", "huge steps", lambda: E.sweep_toy_task(task, embedding_dims=[2], lrs=[1], steps=10**9), ValueError, "steps"),
+        ("sweep_toy_task", "seed None", lambda: E.sweep_toy_task(task, embedding_dims=[2], lrs=[1], seed=None), TypeError, "seed"),
+        # -- tracing optimizer updates -----------------------------------------------------------
+        ("trace_updates", "empty batch", trace([[]]), ValueError, r"schedule\[0\] is an empty batch"),
+        ("trace_updates", "empty schedule", trace([]), ValueError, "schedule is empty"),
+        ("trace_updates", "float ids", trace([[1.5]]), TypeError, r"schedule\[0\]"),
+        ("trace_updates", "negative", trace([[1], [-1]]), ValueError, r"schedule\[1\]"),
+        ("trace_updates", "too large", trace([[5]]), ValueError, r"schedule\[0\].*num_embeddings=5"),
+        ("trace_updates", "int16", trace([t([1], dtype=torch.int16)]), TypeError, r"schedule\[0\] have dtype torch.int16"),
+        ("trace_updates", "misspelt kwarg", trace(momentun=0.9), TypeError, "momentun"),
+        ("trace_updates", "lr nan", trace(lr=NAN), ValueError, "lr"),
+        ("trace_updates", "lr str", trace(lr="x"), TypeError, "lr"),
+        ("trace_updates", "lr negative", trace(lr=-1.0), ValueError, "lr=-1.0"),
+        ("trace_updates", "weight_decay inf", trace(weight_decay=INF), ValueError, "weight_decay"),
+        ("trace_updates", "seed None", trace(seed=None), TypeError, "seed"),
+        ("trace_updates", "optimizer str", trace(optimizer="sgd"), TypeError, "optimizer"),
+        ("trace_updates", "0 rows", trace(num_embeddings=0), ValueError, "num_embeddings"),
+        ("trace_updates", "sparse str", trace(sparse="yes"), TypeError, "sparse"),
+        ("trace_updates", "loss", trace(loss="mse"), ValueError, "loss"),
+        ("trace_updates", "huge table", trace(num_embeddings=10**5, embedding_dim=10**3), ValueError, "64 MB"),
+        ("trace_updates", "200 steps, 4 MB", trace([[1]] * 200, num_embeddings=1000, embedding_dim=1000), ValueError, "200 steps"),
+        ("optimizer_sparse_matrix", "no settings", matrix(settings=[]), TypeError, "settings"),
+        ("optimizer_sparse_matrix", "bad setting", matrix(settings=[("SGD", SGD)]), TypeError, r"settings\[0\]"),
+        ("optimizer_sparse_matrix", "misspelt kwarg", matrix(settings=[("x", SGD, {"momentun": 0.9})]), TypeError, "momentun"),
+        ("optimizer_sparse_matrix", "empty batch", matrix([[]]), ValueError, r"schedule\[0\]"),
+        ("optimizer_sparse_matrix", "0 rows", matrix(num_embeddings=0), ValueError, "num_embeddings"),
+        ("optimizer_sparse_matrix", "huge table", matrix(num_embeddings=10**5, embedding_dim=10**3), ValueError, "64 MB"),
+        # -- costs -------------------------------------------------------------------------------
+        ("gradient_step_cost", "empty", lambda: E.gradient_step_cost([]), ValueError, "vocab_sizes"),
+        ("gradient_step_cost", "int", lambda: E.gradient_step_cost(1000), TypeError, "vocab_sizes"),
+        ("gradient_step_cost", "huge", lambda: E.gradient_step_cost([10**10]), ValueError, "num_embeddings x embedding_dim"),
+        ("gradient_step_cost", "float size", lambda: E.gradient_step_cost([1.5]), TypeError, "num_embeddings"),
+        ("gradient_step_cost", "dim 0", lambda: E.gradient_step_cost([10], embedding_dim=0), ValueError, "embedding_dim"),
+        ("gradient_step_cost", "huge batch", lambda: E.gradient_step_cost([10], batch_size=10**9), ValueError, "batch_size"),
+        ("gradient_step_cost", "seed None", lambda: E.gradient_step_cost([10], seed=None), TypeError, "seed"),
+        ("lookup_cost", "huge one-hot cap", lambda: E.lookup_cost([10], max_onehot_bytes=10**12), ValueError, "max_onehot_bytes"),
+        ("lookup_cost", "negative cap", lambda: E.lookup_cost([10], max_onehot_bytes=-1), ValueError, "max_onehot_bytes"),
+        ("lookup_cost", "huge repeats", lambda: E.lookup_cost([10], repeats=10**9), ValueError, "repeats"),
+        ("lookup_cost", "huge", lambda: E.lookup_cost([10**9]), ValueError, "num_embeddings x embedding_dim"),
+    ]  # fmt: skip
+
+
+# Public callables the table must cover: embedlib.__all__ (INIT_SCHEMES through its schemes'
+# function/theoretical_std/density) and the methods of result objects that take input.
+METHODS = {
+    "Vocabulary.decode",
+    "Vocabulary.encode",
+    "ModelReport.to_markdown",
+    "MeanPoolClassifier.forward",
+    "TinyCNN.forward",
+}
+
+
+def _address_space_bytes() -> int:
+    with open("/proc/self/status") as status:
+        line = next(line for line in status if line.startswith("VmSize:"))
+    return int(line.split()[1]) * 1024
+
+
+def _run_case(call: Callable[[], object]) -> dict[str, object]:
+    import signal
+    import time
+    import traceback
+
+    import embedlib
+
+    package = str(Path(embedlib.__file__).parent)
+
+    def timeout(signum: int, frame: object) -> None:
+        raise TimeoutError(f"the case ran for more than {CASE_SECONDS} s")
+
+    signal.signal(signal.SIGALRM, timeout)
+    signal.alarm(CASE_SECONDS)
+    start = time.perf_counter()
+    try:
+        result = call()
+    except BaseException as error:  # every outcome, MemoryError included, goes to the parent
+        frames = traceback.extract_tb(error.__traceback__)
+        return {
+            "error": type(error).__name__,
+            "message": str(error),
+            "raised_in": frames[-1].filename if frames else "",
+            "by_embedlib": bool(frames) and frames[-1].filename.startswith(package),
+            "seconds": time.perf_counter() - start,
+        }
+    finally:
+        signal.alarm(0)
+    return {"error": None, "message": repr(result)[:200], "seconds": time.perf_counter() - start}
+
+
+def main() -> None:
+    """Run every case under the address-space cap; print one JSON line per case."""
+    import resource
+
+    import torch
+
+    torch.set_num_threads(1)
+    torch.randn(64, 64) @ torch.randn(64, 64)  # start-up allocations happen before the cap
+    cases = _cases()
+    cap = _address_space_bytes() + GIB
+    resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+    for name, case, call, _, _ in cases:
+        print(json.dumps({"callable": name, "case": case, **_run_case(call)}), flush=True)
+
+
+CASES = _cases() if __name__ != "__main__" else []
+
+
+@pytest.fixture(scope="module")
+def outcomes() -> dict[tuple[str, str], dict]:
+    result = subprocess.run([sys.executable, __file__], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    return {(row["callable"], row["case"]): row for row in rows}
+
+
+def test_every_public_callable_of_the_compute_layer_is_covered() -> None:
+    import embedlib
+
+    covered = {name for name, *_ in CASES}
+    assert covered == set(embedlib.__all__) | METHODS
+
+
+def test_case_ids_are_unique() -> None:
+    ids = [(name, case) for name, case, *_ in CASES]
+    assert len(ids) == len(set(ids))
+
+
+@pytest.mark.parametrize(
+    ("name", "case", "error", "pattern"),
+    [(name, case, error, pattern) for name, case, _, error, pattern in CASES],
+    ids=[f"{name}-{case}" for name, case, *_ in CASES],
+)
+def test_bad_input_is_a_clear_error_from_embedlib(outcomes, name, case, error, pattern):
+    import re
+
+    outcome = outcomes[(name, case)]
+    assert outcome["error"] == error.__name__, outcome
+    assert outcome["by_embedlib"], f"raised in {outcome['raised_in']}: {outcome['message']}"
+    assert re.search(pattern, outcome["message"]), outcome["message"]
+    assert outcome["seconds"] < CASE_SECONDS
+
+
+if __name__ == "__main__":
+    main()
