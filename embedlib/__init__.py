@@ -10,6 +10,9 @@ Three layers, imports flowing one way:
 Only the compute layer is re-exported here, so ``import embedlib`` never imports matplotlib.
 """
 
+from embedlib.corpus import (
+    make_corpus,
+)
 from embedlib.cost import (
     GradStepCost,
     LookupCost,
@@ -65,6 +68,12 @@ from embedlib.params import (
     changed_names,
     describe_model,
     snapshot_state,
+)
+from embedlib.projection import (
+    fit_pca,
+)
+from embedlib.projector import (
+    write_projector_files,
 )
 from embedlib.rows import (
     changed_rows,
@@ -168,4 +177,10 @@ __all__ = [
     "gradient_step_cost",
     "lookup_cost",
     "median_seconds",
+    # embedlib.corpus
+    "make_corpus",
+    # embedlib.projection
+    "fit_pca",
+    # embedlib.projector
+    "write_projector_files",
 ]
