@@ -152,7 +152,7 @@ def plot_projection(
             "label per point, and annotate only labels from it"
         )
     if ax is None:
-        _fig, ax = new_figure(figsize=(5.5, 3.5), dpi=DPI)  # whole pixels at 1x and 2x
+        _fig, ax = new_figure(figsize=(4.5, 4.25), dpi=DPI)  # narrow for phones; whole pixels
     points = xy.double().numpy()
     for rank, group in enumerate(_group_order(groups)):
         rows = [i for i in range(n) if groups[i] == group]
@@ -174,6 +174,13 @@ def plot_projection(
     ax.tick_params(labelsize=FONT_PT)
     if title is not None:
         ax.set_title(title, fontsize=FONT_PT + 1)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=FONT_PT, frameon=False,
-              handletextpad=0.3, borderaxespad=0.0)  # fmt: skip
+    ax.legend(
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.17),
+        ncols=3,
+        fontsize=FONT_PT,
+        frameon=False,
+        handletextpad=0.2,
+        columnspacing=1.0,
+    )
     return ax.figure

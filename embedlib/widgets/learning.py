@@ -12,6 +12,8 @@ axes and points move between frames instead of jumping. Two forms:
 
 from __future__ import annotations
 
+import base64
+import html
 import io
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -148,11 +150,13 @@ def _logical_width(fig: Figure) -> str:
     return str(round(fig.get_figwidth() * DPI))
 
 
-def _retina_image(png: bytes, width: str, description: str) -> widgets.Image:
-    # The tooltip becomes the image's title: its text alternative on the website.
-    image = widgets.Image(value=png, format="png", width=width, tooltip=description)
-    image.layout = widgets.Layout(max_width="100%", height="auto")
-    return image
+def _frame(png: bytes, width: str, alt: str) -> widgets.HTML:
+    """One frame as an <img> shown at its logical width, with a text alternative."""
+    data = base64.b64encode(png).decode("ascii")
+    return widgets.HTML(
+        f'<img src="data:image/png;base64,{data}" width="{width}" alt="{html.escape(alt)}" '
+        'style="max-width: 100%; height: auto">'
+    )
 
 
 def _check_common(
@@ -203,7 +207,7 @@ def projection_player(
         pngs.append(_palette_png(renderer))
     width = _logical_width(view.fig)
     images = [
-        _retina_image(png, width, f"{_DESCRIPTION}, at training step {step}")
+        _frame(png, width, f"{_DESCRIPTION}, at training step {step}")
         for png, step in zip(pngs, steps, strict=True)
     ]
     stack = widgets.Stack(images, selected_index=0)
@@ -326,7 +330,6 @@ def projection_explorer(
     view.image.width = _logical_width(view_frames.fig)
     view.image.layout = widgets.Layout(max_width="100%", height="auto")
     view.image.add_class("embedlib-frame")
-    view.image.tooltip = f"{_DESCRIPTION}, for the embedding_dim, lr and step chosen above"
     controls = widgets.HBox(view.controls, layout=widgets.Layout(flex_flow="row wrap"))
     controls.add_class("embedlib-controls")
     root = widgets.VBox([controls, view.image, view.errors, widgets.HTML(SITE_NOTE)])
