@@ -8,6 +8,7 @@ The chapter's own model and training loop are taken from the notebook (its cells
 
 from __future__ import annotations
 
+import ast
 import math
 import statistics
 import sys
@@ -25,6 +26,7 @@ from embedlib.widgets import projection_explorer, projection_player
 
 CHAPTER = Path(__file__).resolve().parent.parent / "chapters/06_what_the_table_learns.ipynb"
 DEFINITIONS = ("def prefix_mean", "def next_word_loss", "def train")
+DEFINITION_NODES = (ast.FunctionDef, ast.ClassDef)
 SCRUB_BUDGET_MS = 50.0
 
 
@@ -37,7 +39,9 @@ def chapter_namespace() -> dict:
     notebook = nbformat.read(CHAPTER, as_version=4)
     for cell in notebook.cells:
         if cell.cell_type == "code" and cell.source.startswith(DEFINITIONS):
-            exec(cell.source.split("\n\n\nloss_at_start")[0], namespace)
+            tree = ast.parse(cell.source)  # run only the definitions, not the cell's demo lines
+            tree.body = [node for node in tree.body if isinstance(node, DEFINITION_NODES)]
+            exec(compile(tree, str(CHAPTER), "exec"), namespace)
     return namespace
 
 
