@@ -46,7 +46,9 @@ def test_heatmap_panels_share_one_colour_bar_and_draw_group_boundaries():
 
 def test_heatmap_draws_into_given_axes():
     fig, axes = new_figure(figsize=(6, 3), ncols=2)
-    assert plot_similarity({"x": _cosine(), "y": _cosine()}, GROUPS, axes=list(axes)) is fig
+    assert plot_similarity({"x": _cosine(), "y": _cosine()}, GROUPS, ax=list(axes)) is fig
+    with pytest.raises(ValueError, match="ax has 2 Axes but cosines has 1 panels"):
+        plot_similarity({"x": _cosine()}, GROUPS, ax=list(axes))
 
 
 def test_scatter_has_one_collection_per_group_and_moves_with_offsets():

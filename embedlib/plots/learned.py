@@ -48,12 +48,13 @@ def plot_similarity(
     cosines: Mapping[str, torch.Tensor],
     groups: Sequence[str | None],
     *,
-    axes: Axes | Sequence[Axes] | None = None,
+    ax: Axes | Sequence[Axes] | None = None,
 ) -> Figure:
     """Draw each square similarity matrix as a heatmap, rows and columns ordered by group.
 
     ``cosines`` maps a panel title to an ``(n, n)`` matrix; ``groups`` names the group of each
-    of the ``n`` rows. Lines separate the groups; the colour scale runs from -1 to 1.
+    of the ``n`` rows. Lines separate the groups; the colour scale runs from -1 to 1. ``ax`` is
+    one Axes per panel (a single Axes for a single panel); by default a new figure.
 
     >>> cosine = torch.eye(4)
     >>> fig = plot_similarity({"one-hot": cosine}, ["a", "a", "b", "b"])
@@ -78,6 +79,7 @@ def plot_similarity(
     order = sorted(range(n), key=lambda i: order_of[groups[i]])  # stable: keeps order within
     index = torch.tensor(order)
     sorted_groups = [groups[i] for i in order]
+    axes = ax
     if axes is None:
         _fig, axes = new_figure(
             figsize=(3.25 * len(matrices) + 1.0, 3.5), dpi=DPI, ncols=len(matrices), squeeze=False
@@ -86,22 +88,24 @@ def plot_similarity(
     elif isinstance(axes, Axes):
         axes = [axes]
     if len(axes) != len(matrices):
-        raise ValueError(f"axes has {len(axes)} entries but cosines has {len(matrices)} panels")
+        raise ValueError(
+            f"ax has {len(axes)} Axes but cosines has {len(matrices)} panels; give one per panel"
+        )
     starts = [i for i in range(n) if i == 0 or sorted_groups[i] != sorted_groups[i - 1]]
     ends = [*starts[1:], n]
     centres = [(a + b - 1) / 2 for a, b in zip(starts, ends, strict=True)]
     names = [_NO_GROUP if sorted_groups[a] is None else sorted_groups[a] for a in starts]
     image = None
-    for ax, (title, matrix) in zip(axes, matrices.items(), strict=True):
+    for panel, (title, matrix) in zip(axes, matrices.items(), strict=True):
         shown = matrix[index][:, index].float().numpy()
-        image = ax.imshow(shown, cmap="RdBu_r", vmin=-1, vmax=1, interpolation="nearest")
+        image = panel.imshow(shown, cmap="RdBu_r", vmin=-1, vmax=1, interpolation="nearest")
         for edge in starts[1:]:
-            ax.axhline(edge - 0.5, color="black", lw=0.8)
-            ax.axvline(edge - 0.5, color="black", lw=0.8)
-        ax.set_xticks(centres, names, rotation=90, fontsize=FONT_PT)
-        ax.set_yticks(centres, names, fontsize=FONT_PT)
-        ax.tick_params(length=0)
-        ax.set_title(title, fontsize=FONT_PT + 1)
+            panel.axhline(edge - 0.5, color="black", lw=0.8)
+            panel.axvline(edge - 0.5, color="black", lw=0.8)
+        panel.set_xticks(centres, names, rotation=90, fontsize=FONT_PT)
+        panel.set_yticks(centres, names, fontsize=FONT_PT)
+        panel.tick_params(length=0)
+        panel.set_title(title, fontsize=FONT_PT + 1)
     fig = axes[0].figure
     bar = fig.colorbar(image, ax=list(axes), shrink=0.8)
     bar.set_label("cosine similarity", fontsize=FONT_PT)
