@@ -12,12 +12,15 @@ matplotlib. Result dataclasses (``UpdateTrace``, ``LookupTrace``, ...) are impor
 modules.
 """
 
+from embedlib.corpus import make_corpus
 from embedlib.cost import gradient_step_cost, lookup_cost
 from embedlib.diagnose import check_ids, explain_ids
 from embedlib.init import INIT_SCHEMES, init_embedding, make_table, table_stats
 from embedlib.lookup import mean_pool, trace_lookup
 from embedlib.norms import changed_rows, clip_sparse_grad_norm_, renorm_preview, row_norms
 from embedlib.params import changed_names, describe_model, snapshot_state
+from embedlib.projection import fit_pca
+from embedlib.projector import write_projector_files
 from embedlib.toy import MeanPoolClassifier, TinyCNN, make_toy_task, sweep_toy_task
 from embedlib.trace import optimizer_sparse_matrix, trace_updates
 from embedlib.vocab import build_vocabulary, encode_batch
@@ -56,4 +59,8 @@ __all__ = [
     # embedlib.cost: dense vs sparse, lookup vs one-hot
     "gradient_step_cost",
     "lookup_cost",
+    # embedlib.corpus, embedlib.projection, embedlib.projector: what the table learns
+    "make_corpus",
+    "fit_pca",
+    "write_projector_files",
 ]

@@ -9,6 +9,10 @@ from embedlib.plots.distribution import (
     plot_scheme_grid,
     plot_weight_histogram,
 )
+from embedlib.plots.learned import (
+    plot_projection,
+    plot_similarity,
+)
 from embedlib.plots.lookup import (
     plot_lookup,
     plot_table,
@@ -45,4 +49,7 @@ __all__ = [
     "plot_table_heatmap",
     "plot_update_trace",
     "update_step_figure",
+    # embedlib.plots.learned
+    "plot_projection",
+    "plot_similarity",
 ]

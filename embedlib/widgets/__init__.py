@@ -17,6 +17,10 @@ from embedlib.widgets.init_explorer import (
     init_explorer,
     init_explorer_frames,
 )
+from embedlib.widgets.learning import (
+    projection_explorer,
+    projection_player,
+)
 from embedlib.widgets.max_norm import (
     NORM_TYPE_CHOICES,
     MaxNormExplorer,
@@ -57,4 +61,7 @@ __all__ = [
     "DEFAULT_SCHEDULE",
     "step_through",
     "step_through_frames",
+    # embedlib.widgets.learning
+    "projection_explorer",
+    "projection_player",
 ]

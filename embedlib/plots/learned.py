@@ -1,0 +1,190 @@
+"""What a trained table looks like: similarity heatmaps ordered by group, and 2-D projections.
+
+Both take what the chapter computes in torch (a cosine-similarity matrix, projected points) plus
+each row's group, and only draw. Groups keep their order of first appearance; rows without a
+group (None) come last, drawn in grey.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+
+import torch
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from embedlib._learned_checks import check_strings, check_table
+from embedlib.plots._figure import new_figure
+
+__all__ = ["plot_projection", "plot_similarity"]
+
+DPI = 96  # logical dots per inch: 1 pt of text is 1 pt on screen when shown at this size
+FONT_PT = 10
+# Okabe-Ito colours (distinguishable with colour-vision deficiencies), and a marker per group too.
+_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442")
+_MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
+_NO_GROUP = "no group"
+_NO_GROUP_COLOUR = "#B0B0B0"
+
+
+def _group_order(groups: Sequence[str | None]) -> list[str | None]:
+    """Distinct groups in order of first appearance, None last."""
+    names = list(dict.fromkeys(g for g in groups if g is not None))
+    if len(names) > len(_COLOURS):
+        raise ValueError(
+            f"groups has {len(names)} distinct groups, more than the {len(_COLOURS)} this plot "
+            "can tell apart; merge some groups"
+        )
+    return [*names, *([None] if None in groups else [])]
+
+
+def _style(group: str | None, rank: int) -> dict:
+    if group is None:
+        return {"color": _NO_GROUP_COLOUR, "marker": ".", "s": 40, "label": _NO_GROUP}
+    return {"color": _COLOURS[rank], "marker": _MARKERS[rank], "s": 46, "label": group}
+
+
+def plot_similarity(
+    cosines: Mapping[str, torch.Tensor],
+    groups: Sequence[str | None],
+    *,
+    ax: Axes | Sequence[Axes] | None = None,
+) -> Figure:
+    """Draw each square similarity matrix as a heatmap, rows and columns ordered by group.
+
+    ``cosines`` maps a panel title to an ``(n, n)`` matrix; ``groups`` names the group of each
+    of the ``n`` rows. Lines separate the groups; the colour scale runs from -1 to 1. ``ax`` is
+    one Axes per panel (a single Axes for a single panel); by default a new figure.
+
+    >>> cosine = torch.eye(4)
+    >>> fig = plot_similarity({"one-hot": cosine}, ["a", "a", "b", "b"])
+    >>> [ax.get_title() for ax in fig.axes], [t.get_text() for t in fig.axes[0].get_xticklabels()]
+    (['one-hot', ''], ['a', 'b'])
+    """
+    if not isinstance(cosines, Mapping) or len(cosines) == 0:
+        raise ValueError(
+            "cosines must be a non-empty mapping {panel title: (n, n) similarity matrix}, got "
+            f"{type(cosines).__name__}"
+        )
+    matrices = {str(t): check_table(m, f"cosines[{t!r}]") for t, m in cosines.items()}
+    n = next(iter(matrices.values())).shape[0]
+    groups = check_strings(groups, "groups", count=n, count_of="each matrix", allow_none=True)
+    for title, matrix in matrices.items():
+        if matrix.shape != (n, n):
+            raise ValueError(
+                f"cosines[{title!r}] has shape {tuple(matrix.shape)}; every matrix must be "
+                f"square with one row per entry of groups ({n}, {n})"
+            )
+    order_of = {g: i for i, g in enumerate(_group_order(groups))}
+    order = sorted(range(n), key=lambda i: order_of[groups[i]])  # stable: keeps order within
+    index = torch.tensor(order)
+    sorted_groups = [groups[i] for i in order]
+    axes = ax
+    if axes is None:
+        _fig, axes = new_figure(
+            figsize=(3.25 * len(matrices) + 1.0, 3.5), dpi=DPI, ncols=len(matrices), squeeze=False
+        )
+        axes = list(axes[0])
+    elif isinstance(axes, Axes):
+        axes = [axes]
+    if len(axes) != len(matrices):
+        raise ValueError(
+            f"ax has {len(axes)} Axes but cosines has {len(matrices)} panels; give one per panel"
+        )
+    starts = [i for i in range(n) if i == 0 or sorted_groups[i] != sorted_groups[i - 1]]
+    ends = [*starts[1:], n]
+    centres = [(a + b - 1) / 2 for a, b in zip(starts, ends, strict=True)]
+    names = [_NO_GROUP if sorted_groups[a] is None else sorted_groups[a] for a in starts]
+    image = None
+    for panel, (title, matrix) in zip(axes, matrices.items(), strict=True):
+        shown = matrix[index][:, index].float().numpy()
+        image = panel.imshow(shown, cmap="RdBu_r", vmin=-1, vmax=1, interpolation="nearest")
+        for edge in starts[1:]:
+            panel.axhline(edge - 0.5, color="black", lw=0.8)
+            panel.axvline(edge - 0.5, color="black", lw=0.8)
+        panel.set_xticks(centres, names, rotation=90, fontsize=FONT_PT)
+        panel.set_yticks(centres, names, fontsize=FONT_PT)
+        panel.tick_params(length=0)
+        panel.set_title(title, fontsize=FONT_PT + 1)
+    fig = axes[0].figure
+    bar = fig.colorbar(image, ax=list(axes), shrink=0.8)
+    bar.set_label("cosine similarity", fontsize=FONT_PT)
+    bar.ax.tick_params(labelsize=FONT_PT)
+    return fig
+
+
+def plot_projection(
+    xy: torch.Tensor,
+    groups: Sequence[str | None],
+    *,
+    labels: Sequence[str] | None = None,
+    annotate: Collection[str] = (),
+    ax: Axes | None = None,
+    title: str | None = None,
+    limits: tuple[tuple[float, float], tuple[float, float]] | None = None,
+) -> Figure:
+    """Scatter 2-D points, one colour and marker per group; write the ``annotate`` labels.
+
+    ``xy`` is ``(n, 2)`` (for example a table projected with ``fit_pca``); ``labels`` names each
+    point and is needed only for ``annotate``. ``limits`` fixes ``((x0, x1), (y0, y1))``, so a
+    series of frames shares its axes. Each group's points are one collection with gid
+    ``"group:<name>"`` and each annotation a text with gid ``"label:<label>"``, so a live view
+    can move them.
+
+    >>> xy = torch.tensor([[0.0, 0.0], [0.1, 0.2], [2.0, 2.0], [2.1, 1.9]])
+    >>> fig = plot_projection(xy, ["pet", "pet", "drink", "drink"],
+    ...                       labels=["cat", "dog", "tea", "milk"], annotate=["cat"])
+    >>> [c.get_gid() for c in fig.axes[0].collections], [t.get_text() for t in fig.axes[0].texts]
+    (['group:pet', 'group:drink'], ['cat'])
+    """
+    xy = check_table(xy, "xy")
+    if xy.shape[1] != 2:
+        raise ValueError(
+            f"xy must have 2 columns (x, y), got shape {tuple(xy.shape)}; project the table "
+            "first, for example with fit_pca(weight)(weight)"
+        )
+    n = xy.shape[0]
+    groups = check_strings(groups, "groups", count=n, count_of="xy", allow_none=True)
+    if labels is not None:
+        labels = check_strings(labels, "labels", count=n, count_of="xy")
+    if isinstance(annotate, str):
+        raise TypeError(f"annotate must be a collection of labels, got the string {annotate!r}")
+    missing = [label for label in annotate if labels is None or label not in labels]
+    if missing:
+        raise ValueError(
+            f"annotate names {missing[0]!r}, which is not in labels; pass labels=... with one "
+            "label per point, and annotate only labels from it"
+        )
+    if ax is None:
+        _fig, ax = new_figure(figsize=(4.5, 4.25), dpi=DPI)  # narrow for phones; whole pixels
+    points = xy.double().numpy()
+    for rank, group in enumerate(_group_order(groups)):
+        rows = [i for i in range(n) if groups[i] == group]
+        style = _style(group, rank)
+        zorder = 1 if group is None else 2
+        ax.scatter(points[rows, 0], points[rows, 1], zorder=zorder, gid=f"group:{group}",
+                   edgecolors="white", linewidths=0.4, **style)  # fmt: skip
+    if labels is not None:
+        for label in annotate:
+            i = labels.index(label)
+            ax.annotate(label, points[i], xytext=(5, 4), textcoords="offset points",
+                        fontsize=FONT_PT, gid=f"label:{label}", zorder=3)  # fmt: skip
+    if limits is not None:
+        (x0, x1), (y0, y1) = limits
+        ax.set_xlim(x0, x1)
+        ax.set_ylim(y0, y1)
+    ax.set_xlabel("principal component 1", fontsize=FONT_PT)
+    ax.set_ylabel("principal component 2", fontsize=FONT_PT)
+    ax.tick_params(labelsize=FONT_PT)
+    if title is not None:
+        ax.set_title(title, fontsize=FONT_PT + 1)
+    ax.legend(
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.17),
+        ncols=3,
+        fontsize=FONT_PT,
+        frameon=False,
+        handletextpad=0.2,
+        columnspacing=1.0,
+    )
+    return ax.figure

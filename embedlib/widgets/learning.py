@@ -1,0 +1,344 @@
+"""Watch an embedding table learn: its rows in 2-D, checkpoint by checkpoint.
+
+Each checkpoint's rows are scaled to unit length (cosine similarity is what the chapter
+measures), then projected with one PCA fitted on the last checkpoint, so every frame shares its
+axes and points move between frames instead of jumping. Two forms:
+
+* ``projection_player`` (kernel-free, the website): every frame rendered once at 2x pixels,
+  switched in the browser by a slider and a Play button;
+* ``projection_explorer`` (live, JupyterLab): retrains with the embedding_dim and learning rate
+  the reader picks (through a ``train`` function the notebook defines) and scrubs its checkpoints.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import ipywidgets as widgets
+import torch
+import torch.nn.functional as F
+from matplotlib.figure import Figure
+from PIL import Image
+
+from embedlib._learned_checks import check_int, check_strings, check_table
+from embedlib.plots.learned import DPI, FONT_PT, plot_projection
+from embedlib.projection import fit_pca
+from embedlib.widgets.blit import BlitRenderer
+from embedlib.widgets.frames import LiveView
+
+__all__ = ["projection_explorer", "projection_player"]
+
+SCALE = 2  # frames are rendered at 2x pixels and shown at their logical size (sharp on retina)
+_PALETTE_COLOURS = 64  # frames are flat colours: a 64-colour PNG is a third of the RGBA size
+_DESCRIPTION = "The rows of the embedding table in 2-D (a PCA of the unit-length rows), by group"
+SITE_NOTE = (
+    '<div class="embedlib-site-note" style="display:none">On this page the picture is fixed: '
+    "in JupyterLab this widget retrains the model for the embedding_dim and learning rate you "
+    'pick, and the step slider scrubs through that run (<a href="run_it_yourself.html">how to '
+    "run it</a>).</div>"
+)
+
+
+def _check_checkpoints(
+    checkpoints: object, rows: int | None, name: str = "checkpoints"
+) -> tuple[list[int], list[torch.Tensor]]:
+    """Steps in increasing order and their tables, all of one shape."""
+    if not isinstance(checkpoints, Mapping):
+        raise TypeError(
+            f"{name} must be a mapping {{step: table}}, got {type(checkpoints).__name__}; "
+            "for example {0: weight_at_start, 100: weight_after_100_steps}"
+        )
+    if len(checkpoints) == 0:
+        raise ValueError(f"{name} is empty: record at least one table, e.g. {{0: weight}}")
+    steps = sorted(checkpoints)
+    for step in steps:
+        check_int(step, f"a step (key) of {name}", minimum=0)
+    tables = [check_table(checkpoints[s], f"{name}[{s}]", min_rows=2) for s in steps]
+    shape = tables[-1].shape
+    for step, table in zip(steps, tables, strict=True):
+        if table.shape != shape:
+            raise ValueError(
+                f"{name}[{step}] has shape {tuple(table.shape)} but {name}[{steps[-1]}] has "
+                f"{tuple(shape)}; every checkpoint must be the same table at another step"
+            )
+    if rows is not None and shape[0] != rows:
+        raise ValueError(
+            f"each table in {name} has {shape[0]} rows but groups has {rows} entries; "
+            "give one group per row"
+        )
+    return steps, tables
+
+
+def _project(tables: Sequence[torch.Tensor]) -> list[torch.Tensor]:
+    """Unit-length rows of every table, through one PCA fitted on the last."""
+    unit = [F.normalize(table.double(), dim=1) for table in tables]
+    pca = fit_pca(unit[-1])
+    return [pca(table) for table in unit]  # each (rows, 2)
+
+
+def _limits(frames: Sequence[torch.Tensor]) -> tuple[tuple[float, float], tuple[float, float]]:
+    """Axis limits holding every point of every frame, with a margin."""
+    points = torch.cat(list(frames))
+    low, high = points.min(dim=0).values, points.max(dim=0).values
+    pad = 0.08 * (high - low).clamp_min(1e-6)
+    return (
+        (float(low[0] - pad[0]), float(high[0] + pad[0])),
+        (float(low[1] - pad[1]), float(high[1] + pad[1])),
+    )
+
+
+@dataclass
+class _Frames:
+    """One projection figure whose points and labels are moved to each frame's positions."""
+
+    fig: Figure
+    groups: tuple[str | None, ...]
+    labels: tuple[str, ...] | None
+    moves: list = field(default_factory=list)  # (artist, row indices), filled in __post_init__
+
+    def __post_init__(self) -> None:
+        ax = self.fig.axes[0]
+        for collection in ax.collections:
+            gid = collection.get_gid() or ""
+            if gid.startswith("group:"):
+                name = gid.removeprefix("group:")
+                rows = [i for i, g in enumerate(self.groups) if str(g) == name]
+                self.moves.append((collection, rows))
+        for text in ax.texts:
+            gid = text.get_gid() or ""
+            if gid.startswith("label:") and self.labels is not None:
+                self.moves.append((text, [self.labels.index(gid.removeprefix("label:"))]))
+
+    def show(self, xy: torch.Tensor, title: str) -> None:
+        points = xy.double().numpy()
+        for artist, rows in self.moves:
+            if hasattr(artist, "set_offsets"):
+                artist.set_offsets(points[rows])
+            else:
+                artist.xy = tuple(points[rows[0]])
+        self.fig.axes[0].set_title(title, fontsize=FONT_PT + 1)
+
+
+def _new_frames(
+    first: torch.Tensor,
+    limits: tuple[tuple[float, float], tuple[float, float]],
+    groups: tuple[str | None, ...],
+    labels: tuple[str, ...] | None,
+    annotate: Collection[str],
+) -> _Frames:
+    fig = plot_projection(first, groups, labels=labels, annotate=annotate, limits=limits, title=" ")
+    return _Frames(fig, groups, labels)
+
+
+def _palette_png(renderer: BlitRenderer) -> bytes:
+    """The renderer's current picture as a small palette PNG (deterministic bytes)."""
+    canvas = renderer.canvas
+    width, height = canvas.get_width_height()
+    image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw")
+    image = image.convert("RGB").quantize(_PALETTE_COLOURS, method=Image.Quantize.FASTOCTREE)
+    buffer = io.BytesIO()
+    image.save(buffer, format="png")
+    return buffer.getvalue()
+
+
+def _logical_width(fig: Figure) -> str:
+    return str(round(fig.get_figwidth() * DPI))
+
+
+def _frame(png: bytes, width: str, alt: str) -> widgets.HTML:
+    """One frame as an <img> shown at its logical width, with a text alternative."""
+    data = base64.b64encode(png).decode("ascii")
+    return widgets.HTML(
+        f'<img src="data:image/png;base64,{data}" width="{width}" alt="{html.escape(alt)}" '
+        'style="max-width: 100%; height: auto">'
+    )
+
+
+def _check_common(
+    groups: object, labels: object, annotate: object, rows: int | None
+) -> tuple[tuple[str | None, ...], tuple[str, ...] | None]:
+    groups = check_strings(groups, "groups", allow_none=True)
+    if rows is not None and len(groups) != rows:
+        raise ValueError(f"groups has {len(groups)} entries but each table has {rows} rows")
+    if labels is not None:
+        labels = check_strings(labels, "labels", count=len(groups), count_of="groups")
+    if isinstance(annotate, str):
+        raise TypeError(f"annotate must be a collection of labels, got the string {annotate!r}")
+    return groups, labels
+
+
+def projection_player(
+    checkpoints: Mapping[int, torch.Tensor],
+    groups: Sequence[str | None],
+    *,
+    labels: Sequence[str] | None = None,
+    annotate: Collection[str] = (),
+    interval_ms: int = 600,
+) -> widgets.VBox:
+    """Return a kernel-free player over the table's 2-D projection at each checkpoint.
+
+    ``checkpoints`` maps a training step to the table at that step; ``groups`` gives each row's
+    group (None: no group, drawn grey). The root widget has the CSS class ``embedlib-frames``;
+    a Play button and a slider switch the frames in the browser, with no kernel.
+
+    >>> g = torch.Generator().manual_seed(0)
+    >>> start = torch.randn(6, 4, generator=g)
+    >>> player = projection_player({0: start, 10: start + 0.1, 20: start + 0.2},
+    ...                            ["a", "a", "b", "b", "c", None])
+    >>> controls, frames = player.children
+    >>> len(frames.children), controls.children[1].max, player._dom_classes
+    (3, 2, ('embedlib-frames',))
+    """
+    groups, labels = _check_common(groups, labels, annotate, None)
+    steps, tables = _check_checkpoints(checkpoints, len(groups))
+    check_int(interval_ms, "interval_ms", minimum=1)
+    frames = _project(tables)
+    view = _new_frames(frames[0], _limits(frames), groups, labels, annotate)
+    renderer = BlitRenderer(view.fig, dpi=DPI * SCALE)
+    pngs = []
+    for step, xy in zip(steps, frames, strict=True):
+        view.show(xy, f"step {step}")
+        renderer.render()
+        pngs.append(_palette_png(renderer))
+    width = _logical_width(view.fig)
+    images = [
+        _frame(png, width, f"{_DESCRIPTION}, at training step {step}")
+        for png, step in zip(pngs, steps, strict=True)
+    ]
+    stack = widgets.Stack(images, selected_index=0)
+    last = len(pngs) - 1
+    slider = widgets.IntSlider(value=0, min=0, max=last, description="checkpoint", readout=False)
+    caption = widgets.Stack(
+        [widgets.Label(f"step {s} of {steps[-1]}") for s in steps], selected_index=0
+    )
+    play = widgets.Play(value=0, min=0, max=last, interval=interval_ms, description="play")
+    widgets.jslink((play, "value"), (slider, "value"))
+    widgets.jslink((slider, "value"), (stack, "selected_index"))
+    widgets.jslink((slider, "value"), (caption, "selected_index"))
+    controls = widgets.HBox([play, slider, caption], layout=widgets.Layout(flex_flow="row wrap"))
+    player = widgets.VBox([controls, stack])
+    player.add_class("embedlib-frames")
+    return player
+
+
+@dataclass(frozen=True)
+class ProjectionExplorer:
+    """The live explorer: its widget, its three controls, the figure and the view redrawing it.
+
+    Displaying the object displays ``widget``.
+    """
+
+    widget: widgets.VBox
+    embedding_dim: widgets.Dropdown
+    lr: widgets.Dropdown
+    step: widgets.SelectionSlider
+    figure: Figure
+    view: LiveView
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        return self.widget._repr_mimebundle_(**kwargs)
+
+
+def projection_explorer(
+    train: Callable[[int, float], Mapping[int, torch.Tensor]],
+    groups: Sequence[str | None],
+    *,
+    labels: Sequence[str] | None = None,
+    annotate: Collection[str] = (),
+    embedding_dims: Sequence[int] = (2, 4, 8, 16, 32),
+    lrs: Sequence[float] = (0.005, 0.02, 0.05, 0.1, 0.3),
+    embedding_dim: int = 16,
+    lr: float = 0.05,
+) -> ProjectionExplorer:
+    """Return a live explorer: pick embedding_dim and lr to retrain, move ``step`` to scrub.
+
+    ``train(embedding_dim, lr)`` must return ``{step: table}`` for one training run, with the
+    same steps every time (the notebook's own training loop). A new embedding_dim or lr calls it
+    again; moving the step slider only moves the points (no training). Needs a running kernel;
+    on the website the root (CSS class ``embedlib-live``) shows as a static card.
+
+    >>> g = torch.Generator().manual_seed(0)
+    >>> def train(embedding_dim, lr):
+    ...     start = torch.randn(6, embedding_dim, generator=g)
+    ...     return {0: start, 5: start * (1 + lr)}
+    >>> explorer = projection_explorer(train, ["a", "a", "b", "b", "c", "c"])
+    >>> explorer.step.options, explorer.step.value
+    ((('step 0', 0), ('step 5', 5)), 5)
+    >>> explorer.embedding_dim.value = 4
+    >>> explorer.figure.axes[0].get_title()
+    'embedding_dim=4, lr=0.05: step 5'
+    """
+    if not callable(train):
+        raise TypeError(
+            f"train must be a function (embedding_dim, lr) -> {{step: table}}, got "
+            f"{type(train).__name__}"
+        )
+    groups, labels = _check_common(groups, labels, annotate, None)
+    dims = [check_int(d, "each of embedding_dims", minimum=2) for d in embedding_dims]
+    if embedding_dim not in dims:
+        raise ValueError(f"embedding_dim={embedding_dim} must be one of embedding_dims={dims}")
+    rates = list(lrs)
+    if lr not in rates:
+        raise ValueError(f"lr={lr} must be one of lrs={rates}")
+    runs: dict[tuple[int, float], tuple[list[int], list[torch.Tensor]]] = {}
+
+    def run(dim: int, rate: float) -> tuple[list[int], list[torch.Tensor]]:
+        if (dim, rate) not in runs:
+            steps, tables = _check_checkpoints(train(dim, rate), len(groups), "train(...)")
+            runs.clear()  # keep one run: the tables of a big run are not small
+            runs[(dim, rate)] = (steps, _project(tables))
+        return runs[(dim, rate)]
+
+    steps, frames = run(embedding_dim, lr)
+    view_frames = _new_frames(frames[-1], _limits(frames), groups, labels, annotate)
+    dim_control = widgets.Dropdown(options=dims, value=embedding_dim, description="embedding_dim")
+    lr_control = widgets.Dropdown(options=rates, value=lr, description="lr")
+    step_control = widgets.SelectionSlider(
+        options=[(f"step {s}", s) for s in steps], value=steps[-1], description="step"
+    )
+    for control in (dim_control, lr_control, step_control):
+        control.style.description_width = "initial"
+    ax = view_frames.fig.axes[0]
+    shown = {"run": (embedding_dim, lr)}  # the run whose axis limits are set
+
+    def update() -> None:
+        run_key = (dim_control.value, lr_control.value)
+        new_steps, new_frames = run(*run_key)
+        if new_steps != steps:
+            raise ValueError(
+                f"train returned checkpoints at steps {new_steps}, but the step slider has "
+                f"{steps}; record the same steps in every run"
+            )
+        if run_key != shown["run"]:  # a new run: new limits (a full redraw, once)
+            (x0, x1), (y0, y1) = _limits(new_frames)
+            ax.set_xlim(x0, x1)
+            ax.set_ylim(y0, y1)
+            shown["run"] = run_key
+        xy = new_frames[steps.index(step_control.value)]
+        view_frames.show(
+            xy, f"embedding_dim={run_key[0]}, lr={run_key[1]:g}: step {step_control.value}"
+        )
+
+    view = LiveView(
+        view_frames.fig, [dim_control, lr_control, step_control], update, dpi=DPI * SCALE
+    )
+    view.image.width = _logical_width(view_frames.fig)
+    view.image.layout = widgets.Layout(max_width="100%", height="auto")
+    view.image.add_class("embedlib-frame")
+    controls = widgets.HBox(view.controls, layout=widgets.Layout(flex_flow="row wrap"))
+    controls.add_class("embedlib-controls")
+    root = widgets.VBox([controls, view.image, view.errors, widgets.HTML(SITE_NOTE)])
+    root.add_class("embedlib-live")
+    return ProjectionExplorer(
+        widget=root,
+        embedding_dim=dim_control,
+        lr=lr_control,
+        step=step_control,
+        figure=view_frames.fig,
+        view=view,
+    )
