@@ -53,6 +53,10 @@ class Corpus:
 
     Ids are ordered group by group (the words of the first group first), then the template
     words in alphabetical order, so a matrix over ids is already ordered by group.
+
+    >>> corpus = make_corpus({"pet": ["cat", "dog"]}, ["my {pet} sleeps"], sentences_per_template=3)
+    >>> corpus.tokens, corpus.token_groups, corpus.group_index.tolist()
+    (('cat', 'dog', 'my', 'sleeps'), ('pet', 'pet', None, None), [0, 0, -1, -1])
     """
 
     tokens: tuple[str, ...]  # id -> token
@@ -169,6 +173,35 @@ def _parse_templates(templates: object, groups: Mapping[str, tuple[str, ...]]) -
     return parsed
 
 
+def _vocabulary(
+    groups: Mapping[str, tuple[str, ...]], words: list[list[str]]
+) -> tuple[list[str], list[str | None]]:
+    """Tokens group by group, then the templates' fixed words sorted; and each token's group."""
+    tokens = [token for group in groups.values() for token in group]
+    token_groups: list[str | None] = [name for name, group in groups.items() for _ in group]
+    fixed = sorted({w for template in words for w in template if not _SLOT.match(w)})
+    return tokens + fixed, token_groups + [None] * len(fixed)
+
+
+def _fill(
+    template: list[str],
+    group_ids: Mapping[str, torch.Tensor],
+    token_to_id: Mapping[str, int],
+    count: int,
+    generator: torch.Generator,
+) -> torch.Tensor:
+    """``count`` sentences of one template, each slot filled at random: (count, words)."""
+    columns = []
+    for word in template:
+        slot = _SLOT.match(word)
+        if slot:
+            choices = group_ids[slot.group(1)]
+            columns.append(choices[torch.randint(len(choices), (count,), generator=generator)])
+        else:
+            columns.append(torch.full((count,), token_to_id[word]))
+    return torch.stack(columns, dim=1)
+
+
 def make_corpus(
     groups: Mapping[str, Sequence[str]] | None = None,
     templates: Sequence[str] | None = None,
@@ -189,11 +222,7 @@ def make_corpus(
     ('cat', 'dog', 'tea', 'milk', 'drink', 'feed', 'hot', 'i', 'my')
     >>> [corpus.decode(row) for row in corpus.ids]
     ['i drink hot tea', 'i feed my dog', 'i feed my cat', 'i drink hot milk']
-    >>> make_corpus({"pet": ["cat"]}, ["i feed my {pet}"])
-    Traceback (most recent call last):
-    ...
-    ValueError: groups['pet'] has 1 token (('cat',)); a group needs at least two tokens, so that 'similar within the group' means something: add a token or merge the group into another
-    """  # noqa: E501
+    """
     groups = _check_groups(_DEFAULT_GROUPS if groups is None else groups)
     words = _parse_templates(_DEFAULT_TEMPLATES if templates is None else templates, groups)
     check_int(sentences_per_template, "sentences_per_template", minimum=1)
@@ -204,28 +233,14 @@ def make_corpus(
             f"sentences_per_template={sentences_per_template} makes {total:,} ids, more than "
             f"the {_MAX_IDS:,} this toy corpus allows; use fewer sentences per template"
         )
-    tokens = [token for group in groups.values() for token in group]
-    token_groups: list[str | None] = [name for name, group in groups.items() for _ in group]
-    fixed = sorted({w for template in words for w in template if not _SLOT.match(w)})
-    tokens += fixed
-    token_groups += [None] * len(fixed)
+    tokens, token_groups = _vocabulary(groups, words)
     token_to_id = {token: i for i, token in enumerate(tokens)}
     group_ids = {name: torch.tensor([token_to_id[t] for t in g]) for name, g in groups.items()}
 
     generator = torch.Generator().manual_seed(seed)
-    blocks = []
-    for template in words:
-        columns = []
-        for word in template:
-            slot = _SLOT.match(word)
-            if slot:
-                choices = group_ids[slot.group(1)]
-                picks = torch.randint(len(choices), (sentences_per_template,), generator=generator)
-                columns.append(choices[picks])
-            else:
-                columns.append(torch.full((sentences_per_template,), token_to_id[word]))
-        blocks.append(torch.stack(columns, dim=1))  # (sentences_per_template, words)
-    ids = torch.cat(blocks)
+    ids = torch.cat(
+        [_fill(t, group_ids, token_to_id, sentences_per_template, generator) for t in words]
+    )
     ids = ids[torch.randperm(len(ids), generator=generator)]
     return Corpus(
         tokens=tuple(tokens),

@@ -26,7 +26,13 @@ __all__ = ["fit_pca"]
 
 @dataclass(frozen=True, eq=False)
 class Projection:
-    """A fitted PCA: ``projection(weight)`` returns ``(weight - mean) @ components.T``."""
+    """A fitted PCA: ``projection(weight)`` returns ``(weight - mean) @ components.T``.
+
+    >>> table = torch.tensor([[0.0, 0.0], [2.0, 0.0], [4.0, 0.0]])
+    >>> projection = fit_pca(table, k=1)
+    >>> projection(table).flatten().abs().tolist(), projection.explained_variance_ratio.tolist()
+    ([2.0, 0.0, 2.0], [1.0])
+    """
 
     mean: torch.Tensor  # (dim,): the mean row of the table it was fitted on
     components: torch.Tensor  # (k, dim): orthonormal directions of largest variance, largest first

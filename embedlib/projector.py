@@ -35,6 +35,30 @@ def _format_rows(weight: torch.Tensor) -> str:
     return "".join("\t".join(str(value) for value in row) + "\n" for row in array)
 
 
+def _writable_paths(directory: object, overwrite: object) -> tuple[Path, Path]:
+    """The two file paths in ``directory``, refusing to replace files unless ``overwrite``."""
+    if not isinstance(overwrite, bool):
+        raise TypeError(f"overwrite must be True or False, got {type(overwrite).__name__}")
+    if not isinstance(directory, str | os.PathLike):
+        raise TypeError(
+            f"directory must be a path (str or pathlib.Path), got {type(directory).__name__}"
+        )
+    folder = Path(directory)
+    if not folder.is_dir():
+        raise ValueError(
+            f"directory {str(folder)!r} is not an existing folder; create it first, for example "
+            "with tempfile.TemporaryDirectory()"
+        )
+    vectors_path, metadata_path = folder / "vectors.tsv", folder / "metadata.tsv"
+    for path in (vectors_path, metadata_path):
+        if path.exists() and not overwrite:
+            raise FileExistsError(
+                f"{path} already exists and may hold someone's work; pass overwrite=True to "
+                "replace it, or write into another folder"
+            )
+    return vectors_path, metadata_path
+
+
 def write_projector_files(
     weight: torch.Tensor,
     labels: Sequence[str],
@@ -68,25 +92,7 @@ def write_projector_files(
         groups = check_strings(
             groups, "groups", count=rows, count_of="weight", allow_none=True, forbidden=_FORBIDDEN
         )
-    if not isinstance(overwrite, bool):
-        raise TypeError(f"overwrite must be True or False, got {type(overwrite).__name__}")
-    if not isinstance(directory, str | os.PathLike):
-        raise TypeError(
-            f"directory must be a path (str or pathlib.Path), got {type(directory).__name__}"
-        )
-    folder = Path(directory)
-    if not folder.is_dir():
-        raise ValueError(
-            f"directory {str(folder)!r} is not an existing folder; create it first, for example "
-            "with tempfile.TemporaryDirectory()"
-        )
-    vectors_path, metadata_path = folder / "vectors.tsv", folder / "metadata.tsv"
-    for path in (vectors_path, metadata_path):
-        if path.exists() and not overwrite:
-            raise FileExistsError(
-                f"{path} already exists and may hold someone's work; pass overwrite=True to "
-                "replace it, or write into another folder"
-            )
+    vectors_path, metadata_path = _writable_paths(directory, overwrite)
     if groups is None:
         metadata = "".join(f"{label}\n" for label in labels)
     else:
