@@ -74,9 +74,20 @@ format: install
 test: install vendor system-deps lint
 	$(BIN)/pytest $(NBVAL_FLAGS)
 
-# JupyterLab refuses to run as root unless told; $(SUDO) is empty exactly when we are root.
+# JupyterLab on the book, set up by lab/ (its config and the Lab settings the book ships). What
+# Jupyter writes (trust database, workspaces, settings changed in Lab, kernel connection files,
+# IPython history) goes to .jupyter/ (git-ignored), never to ~/.jupyter or ~/.local/share/jupyter.
+# The book's notebooks are trusted on every start, so their saved widgets render before anything
+# runs. JupyterLab refuses to run as root unless told; $(SUDO) is empty exactly when we are root.
+LAB_STATE := $(CURDIR)/.jupyter
+LAB_ENV := JUPYTER_CONFIG_PATH="$(CURDIR)/lab" JUPYTER_CONFIG_DIR="$(LAB_STATE)/config" \
+  JUPYTER_DATA_DIR="$(LAB_STATE)/data" JUPYTER_RUNTIME_DIR="$(LAB_STATE)/data/runtime" \
+  IPYTHONDIR="$(LAB_STATE)/ipython" JUPYTER_PLATFORM_DIRS=1
+LAB_FLAGS ?=
 lab: install
-	$(BIN)/jupyter lab --notebook-dir=. $(if $(SUDO),,--allow-root) chapters/index.ipynb
+	@$(LAB_ENV) $(BIN)/jupyter trust chapters/*.ipynb >/dev/null
+	@echo "JupyterLab: config and settings from lab/, everything it writes in .jupyter/"
+	@$(LAB_ENV) $(BIN)/jupyter lab $(if $(SUDO),,--allow-root) $(LAB_FLAGS)
 
 # Re-execute every chapter in a fresh kernel, in place, two at a time (one per core); nbconvert
 # also saves widget state.
