@@ -95,6 +95,7 @@ execute: install
 	ls chapters/*.ipynb | xargs -P 2 -I NOTEBOOK $(BIN)/jupyter nbconvert --to notebook --execute \
 	  --inplace --ExecutePreprocessor.timeout=120 --ExecutePreprocessor.kernel_name=python3 \
 	  --ExecutePreprocessor.record_timing=False NOTEBOOK
+	$(BIN)/python tools/sync_notebook_metadata.py chapters/*.ipynb
 
 serve:
 	@test -f _build/html/index.html || { echo "No built book: run 'make book' first"; exit 1; }
