@@ -13,9 +13,24 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: book test lab execute serve install vendor system-deps lint format clean
 
+# PyTorch's CPU build, a wheel of about 190 MB, from PyTorch's CPU wheel index: on Linux, PyPI's
+# torch==2.13.0 is the CUDA build, several GB with its nvidia-* wheels. The index is used only if
+# it answers within 5 s, so a machine that cannot reach it (one that installs from a registry
+# mirror, say) takes torch from its usual index at once instead of stalling on retries.
+# `make install TORCH_INDEX=` skips the index; a CUDA index URL picks that build instead.
+TORCH_INDEX ?= https://download.pytorch.org/whl/cpu
+TORCH_VERSION := $(shell sed -n 's/^torch==//p' requirements.txt)
+
 $(STAMP): requirements.txt constraints.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	@if $(BIN)/python -c "import importlib.metadata as m, sys; \
+	    sys.exit(m.version('torch').split('+')[0] != '$(TORCH_VERSION)')" 2>/dev/null; then :; \
+	elif $(BIN)/python -c "import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=5)" \
+	    "$(TORCH_INDEX)/torch/" 2>/dev/null; then \
+	  echo "torch $(TORCH_VERSION): the CPU build from $(TORCH_INDEX)"; \
+	  $(BIN)/python -m pip install --quiet --no-deps --index-url "$(TORCH_INDEX)" "torch==$(TORCH_VERSION)"; \
+	else echo "torch $(TORCH_VERSION): $(TORCH_INDEX) not reachable, so from the default index"; fi
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (ipykernel)" >/dev/null
 	touch $@
