@@ -2,11 +2,12 @@
 
 With "save widget state" on, JupyterLab's widget manager saves the state of the widget models
 that are live in the kernel and drops every other model, including the ones it loaded from the
-notebook itself. A chapter opened and saved (or autosaved) without running would lose the state
-of its kernel-free widgets, and a chapter run in part the state of the cells not run: on reopen
-those widgets say "model not found". This hook (``lab/jupyter_server_config.py`` installs it for
-``make lab``) takes every model that an output still shows and the new state lacks, with the
-models it refers to, from the notebook on disk. It changes nothing else.
+notebook itself (https://github.com/jupyter-widgets/ipywidgets/issues/3888: remove this hook
+when that is fixed). A chapter opened and saved (or autosaved) without running would lose the
+state of its kernel-free widgets, and a chapter run in part the state of the cells not run: on
+reopen those widgets say "model not found". This server extension (``lab/jupyter_server_config.py``
+loads it for ``make lab``) takes every model that an output still shows and the new state lacks,
+with the models linked to it, from the notebook on disk. It changes nothing else.
 """
 
 from __future__ import annotations
