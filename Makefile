@@ -101,6 +101,7 @@ LAB_ENV := JUPYTER_CONFIG_PATH="$(CURDIR)/lab" JUPYTER_CONFIG_DIR="$(LAB_STATE)/
 LAB_FLAGS ?=
 lab: install
 	@$(LAB_ENV) $(BIN)/jupyter trust chapters/*.ipynb >/dev/null
+	@mkdir -p "$(LAB_STATE)/config" && ln -sfn "$(CURDIR)/lab/custom" "$(LAB_STATE)/config/custom"
 	@echo "JupyterLab: config and settings from lab/, everything it writes in .jupyter/"
 	@$(LAB_ENV) $(BIN)/jupyter lab $(if $(SUDO),,--allow-root) $(LAB_FLAGS)
 

@@ -25,3 +25,6 @@ c.LabApp.check_for_updates_class = "jupyterlab.handlers.announcements.NeverCheck
 c.KernelManager.transport_encryption = "auto"
 # Saving never drops the widget state that the notebook's outputs still show (see widget_state).
 c.ServerApp.jpserver_extensions.update({"widget_state": True})
+# lab/custom/custom.css (`make lab` links it into the config dir, where Lab looks for it):
+# no broken-link icon on widgets that need no kernel, one per widget on the others.
+c.LabApp.custom_css = True

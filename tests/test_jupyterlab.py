@@ -376,9 +376,17 @@ def _widget_roots(panel, *, live: bool) -> list:
     ]
 
 
+# How many red broken-link icons ("no kernel connection") a widget shows.
+ICONS_JS = """(root) => [root, ...root.querySelectorAll('.jupyter-widgets-disconnected')]
+  .filter((el) => el.classList.contains('jupyter-widgets-disconnected'))
+  .filter((el) => getComputedStyle(el, '::before').display !== 'none').length"""
+
+
 def _assert_precomputed_widgets_work(page, panel, path: str) -> None:
     precomputed = _widget_roots(panel, live=False)
     assert precomputed, f"{path}: no kernel-free widget"
+    icons = [root.evaluate(ICONS_JS) for root in panel.locator(WIDGET_ROOTS).all()]
+    assert max(icons) <= 1, f"{path}: broken-link icons per widget: {icons}"
     for root in precomputed:
         root.scroll_into_view_if_needed()
         before = root.evaluate(PICTURE_JS)
