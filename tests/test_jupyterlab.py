@@ -8,7 +8,8 @@ does and checks what they see:
 * the URL ``make lab`` prints opens the landing page; MyST renders there (a ``{term}`` is a link,
   a chapter link opens chapter 1; a note is a box in chapter 2); no news pop-up;
 * every chapter with widgets, opened without running anything, is trusted and shows its saved
-  widgets rendered; moving a kernel-free widget's control changes its picture;
+  widgets rendered; moving a kernel-free widget's control changes its picture; saving it then
+  changes nothing on disk;
 * Run All works; moving a live widget's slider makes the kernel redraw; every live widget fits
   (slider tracks >= 150 px, controls inside the output area, no truncated label, pictures
   with 2x pixels);
@@ -479,7 +480,8 @@ def test_landing_page_renders_myst_and_links_to_the_chapters(page) -> None:
 
 @pytest.mark.lab
 @pytest.mark.parametrize("path", CHAPTERS)
-def test_saved_widgets_render_and_work_before_anything_runs(page, path: str) -> None:
+def test_saved_widgets_render_and_work_before_anything_runs(page, lab: Lab, path: str) -> None:
+    on_disk = (lab.root / path).read_bytes()
     panel = _open(page, path)
     _assert_widgets_render(page, path)
     if path.endswith("02_parameters.ipynb"):  # MyST: a note admonition is a box
@@ -487,6 +489,10 @@ def test_saved_widgets_render_and_work_before_anything_runs(page, path: str) -> 
         assert box and box["height"] > 40 and box["border"] != "0px", f"no note box: {box}"
     _assert_precomputed_widgets_work(page, panel, path)
     _shot(page, f"{Path(path).stem}_1_before_running", panel.locator(WIDGET_ROOTS).first)
+    # Saved as it is (autosave does so two minutes after opening): nothing changes on disk, the
+    # saved widget state included (Lab's widget manager alone would save it empty).
+    page.evaluate(f"async (path) => {{ const panel = {PANEL}; await panel.context.save(); }}", path)
+    assert (lab.root / path).read_bytes() == on_disk, f"{path} changed by opening and saving"
 
 
 @pytest.mark.lab

@@ -168,6 +168,6 @@ def test_cells_hidden_on_the_website_are_collapsed_in_jupyterlab(path: Path) -> 
         )
         assert got == (want_source, want_outputs, want_outputs), (
             f"cell tagged {sorted(tags)} has Lab metadata {cell['metadata']}: "
-            f"run `.venv/bin/python tools/sync_notebook_metadata.py {path.relative_to(CHAPTERS.parent)}`"
+            f"run `.venv/bin/python tools/sync_notebook_metadata.py chapters/{path.name}`"
             f"\n{_source(cell)[:200]}"
         )
