@@ -8,8 +8,8 @@ does and checks what they see:
 * the URL ``make lab`` prints opens the landing page; MyST renders there (a ``{term}`` is a link,
   a chapter link opens chapter 1; a note is a box in chapter 2); no news pop-up;
 * every chapter with widgets, opened without running anything, is trusted and shows its saved
-  widgets rendered; moving a kernel-free widget's control changes its picture; saving it then
-  changes nothing on disk;
+  widgets rendered and its exercise solutions collapsed; moving a kernel-free widget's control
+  changes its picture; saving it then changes nothing on disk;
 * Run All works; moving a live widget's slider makes the kernel redraw; every live widget fits
   (slider tracks >= 150 px, controls inside the output area, no truncated label, pictures
   with 2x pixels);
@@ -236,6 +236,18 @@ NOTEBOOK_STATE_JS = f"""(path) => {{
     counts: code.map((cell) => cell.executionCount),
     unexpected,
   }};
+}}"""
+# Cells the website hides behind "click to show" (exercise solutions): are they collapsed here?
+HIDDEN_CELLS_JS = f"""(path) => {{
+  const panel = {PANEL};
+  return panel.content.widgets
+    .filter((cell) => (cell.model.getMetadata('tags') || []).includes('hide-cell'))
+    .map((cell) => ({{
+      inputHidden: cell.inputHidden,
+      outputHidden: cell.model.type !== 'code' || cell.model.outputs.length === 0
+        || cell.outputHidden,
+      placeholder: cell.node.querySelector('.jp-Placeholder') !== null,
+    }}));
 }}"""
 # What a picture shows, as a hash of the visible images' bytes (sources) in an element.
 PICTURE_JS = """(root) => {
@@ -488,6 +500,10 @@ def test_saved_widgets_render_and_work_before_anything_runs(page, lab: Lab, path
         box = page.evaluate(NOTE_BOX_JS, panel.get_attribute("id"))
         assert box and box["height"] > 40 and box["border"] != "0px", f"no note box: {box}"
     _assert_precomputed_widgets_work(page, panel, path)
+    hidden = page.evaluate(HIDDEN_CELLS_JS, path)
+    assert hidden, f"{path}: no exercise solution tagged hide-cell"
+    collapsed = {"inputHidden": True, "outputHidden": True, "placeholder": True}
+    assert all(cell == collapsed for cell in hidden), f"{path}: solutions shown: {hidden}"
     _shot(page, f"{Path(path).stem}_1_before_running", panel.locator(WIDGET_ROOTS).first)
     # Saved as it is (autosave does so two minutes after opening): nothing changes on disk, the
     # saved widget state included (Lab's widget manager alone would save it empty).
