@@ -343,7 +343,7 @@ NOTE_BOX_JS = """async (id) => {
 def _open(page, path: str):
     """Open a notebook as the current tab, wait for it to settle, return its panel's locator."""
     panel_id = page.evaluate(OPEN_JS, path)
-    page.evaluate(QUIET_JS, [panel_id, 500, 20_000])
+    page.evaluate(QUIET_JS, [panel_id, 300, 20_000])
     return page.locator(f'[id="{panel_id}"]')
 
 
