@@ -500,9 +500,13 @@ def test_saved_widgets_render_and_work_before_anything_runs(page, lab: Lab, path
         box = page.evaluate(NOTE_BOX_JS, panel.get_attribute("id"))
         assert box and box["height"] > 40 and box["border"] != "0px", f"no note box: {box}"
     _assert_precomputed_widgets_work(page, panel, path)
-    hidden = page.evaluate(HIDDEN_CELLS_JS, path)
-    assert hidden, f"{path}: no exercise solution tagged hide-cell"
     collapsed = {"inputHidden": True, "outputHidden": True, "placeholder": True}
+    deadline = time.monotonic() + 10  # the placeholders are drawn as the cells render
+    hidden = page.evaluate(HIDDEN_CELLS_JS, path)
+    while not all(cell == collapsed for cell in hidden) and time.monotonic() < deadline:
+        time.sleep(0.2)
+        hidden = page.evaluate(HIDDEN_CELLS_JS, path)
+    assert hidden, f"{path}: no exercise solution tagged hide-cell"
     assert all(cell == collapsed for cell in hidden), f"{path}: solutions shown: {hidden}"
     _shot(page, f"{Path(path).stem}_1_before_running", panel.locator(WIDGET_ROOTS).first)
     # Saved as it is (autosave does so two minutes after opening): nothing changes on disk, the
