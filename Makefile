@@ -13,9 +13,24 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: book test lab execute serve install vendor system-deps lint format clean
 
+# PyTorch's CPU build, a wheel of about 190 MB, from PyTorch's CPU wheel index: on Linux, PyPI's
+# torch==2.13.0 is the CUDA build, several GB with its nvidia-* wheels. The index is used only if
+# it answers within 5 s, so a machine that cannot reach it (one that installs from a registry
+# mirror, say) takes torch from its usual index at once instead of stalling on retries.
+# `make install TORCH_INDEX=` skips the index; a CUDA index URL picks that build instead.
+TORCH_INDEX ?= https://download.pytorch.org/whl/cpu
+TORCH_VERSION := $(shell sed -n 's/^torch==//p' requirements.txt)
+
 $(STAMP): requirements.txt constraints.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	@if $(BIN)/python -c "import importlib.metadata as m, sys; \
+	    sys.exit(m.version('torch').split('+')[0] != '$(TORCH_VERSION)')" 2>/dev/null; then :; \
+	elif $(BIN)/python -c "import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=5)" \
+	    "$(TORCH_INDEX)/torch/" 2>/dev/null; then \
+	  echo "torch $(TORCH_VERSION): the CPU build from $(TORCH_INDEX)"; \
+	  $(BIN)/python -m pip install --quiet --no-deps --index-url "$(TORCH_INDEX)" "torch==$(TORCH_VERSION)"; \
+	else echo "torch $(TORCH_VERSION): $(TORCH_INDEX) not reachable, so from the default index"; fi
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (ipykernel)" >/dev/null
 	touch $@
@@ -69,9 +84,21 @@ format: install
 test: install vendor system-deps lint
 	$(BIN)/pytest $(NBVAL_FLAGS)
 
-# JupyterLab refuses to run as root unless told; $(SUDO) is empty exactly when we are root.
+# JupyterLab on the book, set up by lab/ (its config and the Lab settings the book ships). What
+# Jupyter writes (trust database, workspaces, settings changed in Lab, kernel connection files,
+# IPython history) goes to .jupyter/ (git-ignored), never to ~/.jupyter or ~/.local/share/jupyter.
+# The book's notebooks are trusted on every start, so their saved widgets render before anything
+# runs. JupyterLab refuses to run as root unless told; $(SUDO) is empty exactly when we are root.
+LAB_STATE := $(CURDIR)/.jupyter
+LAB_ENV := JUPYTER_CONFIG_PATH="$(CURDIR)/lab" JUPYTER_CONFIG_DIR="$(LAB_STATE)/config" \
+  JUPYTER_DATA_DIR="$(LAB_STATE)/data" JUPYTER_RUNTIME_DIR="$(LAB_STATE)/data/runtime" \
+  IPYTHONDIR="$(LAB_STATE)/ipython" JUPYTER_PLATFORM_DIRS=1
+LAB_FLAGS ?=
 lab: install
-	$(BIN)/jupyter lab --notebook-dir=. $(if $(SUDO),,--allow-root) chapters/index.ipynb
+	@$(LAB_ENV) $(BIN)/jupyter trust chapters/*.ipynb >/dev/null
+	@mkdir -p "$(LAB_STATE)/config" && ln -sfn "$(CURDIR)/lab/custom" "$(LAB_STATE)/config/custom"
+	@echo "JupyterLab: config and settings from lab/, everything it writes in .jupyter/"
+	@$(LAB_ENV) $(BIN)/jupyter lab $(if $(SUDO),,--allow-root) $(LAB_FLAGS)
 
 # Re-execute every chapter (or NOTEBOOKS=...) in a fresh kernel, in place, two at a time (one per
 # core); nbconvert also saves widget state. Notebooks with uncommitted changes are skipped unless
@@ -81,6 +108,7 @@ execute: install
 	@$(CLEAN_NOTEBOOKS) $(NOTEBOOKS) | xargs -0 -r -n 1 -P 2 $(BIN)/jupyter nbconvert \
 	  --to notebook --execute --inplace --ExecutePreprocessor.timeout=120 \
 	  --ExecutePreprocessor.kernel_name=python3 --ExecutePreprocessor.record_timing=False
+	$(BIN)/python tools/sync_notebook_metadata.py $(NOTEBOOKS)
 
 serve:
 	@test -f _build/html/index.html || { echo "No built book: run 'make book' first"; exit 1; }

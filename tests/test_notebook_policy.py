@@ -115,3 +115,59 @@ def test_chapter_ends_with_executed_asserting_exercises(path: Path) -> None:
         assert "hide-cell" in solution["metadata"].get("tags", [])
         assert "assert " in _source(solution)
         assert solution["execution_count"] is not None
+
+
+# A widget view shows its model and every model that model's state names as "IPY_MODEL_<id>"
+# (children, layouts, styles, Outputs); one missing and Lab and the website show "model not found".
+MODEL_REFERENCE = re.compile(r"IPY_MODEL_([\w-]+)")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_saved_widget_state_has_every_model_its_views_need(path: Path) -> None:
+    notebook = json.loads(path.read_text())
+    state = (
+        notebook["metadata"]
+        .get("widgets", {})
+        .get("application/vnd.jupyter.widget-state+json", {})
+        .get("state", {})
+    )
+    todo = [
+        output["data"]["application/vnd.jupyter.widget-view+json"]["model_id"]
+        for cell in _code_cells(path)
+        for output in cell.get("outputs", [])
+        if "application/vnd.jupyter.widget-view+json" in output.get("data", {})
+    ]
+    seen: set[str] = set()
+    while todo:
+        model_id = todo.pop()
+        if model_id in seen:
+            continue
+        seen.add(model_id)
+        assert model_id in state, (
+            f"widget model {model_id} is shown but not in the saved widget state: run the chapter "
+            "with `make execute` (or Run All in `make lab`, which saves widget state) and commit"
+        )
+        todo.extend(MODEL_REFERENCE.findall(json.dumps(state[model_id]["state"])))
+
+
+# JupyterLab ignores the website's hide tags and collapses cells by their metadata instead;
+# tools/sync_notebook_metadata.py (run by `make execute`) keeps the two in step.
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_cells_hidden_on_the_website_are_collapsed_in_jupyterlab(path: Path) -> None:
+    notebook = json.loads(path.read_text())
+    for cell in notebook["cells"]:
+        tags = set(cell["metadata"].get("tags", []))
+        has_outputs = bool(cell.get("outputs"))
+        want_source = bool(tags & {"hide-cell", "hide-input"})
+        want_outputs = bool(tags & {"hide-cell", "hide-output"}) and has_outputs
+        jupyter = cell["metadata"].get("jupyter", {})
+        got = (
+            jupyter.get("source_hidden", False),
+            jupyter.get("outputs_hidden", False),
+            cell["metadata"].get("collapsed", False),
+        )
+        assert got == (want_source, want_outputs, want_outputs), (
+            f"cell tagged {sorted(tags)} has Lab metadata {cell['metadata']}: "
+            f"run `.venv/bin/python tools/sync_notebook_metadata.py chapters/{path.name}`"
+            f"\n{_source(cell)[:200]}"
+        )

@@ -48,8 +48,10 @@ TOP_LEVEL = {
     "chapters",
     "constraints.txt",
     "embedlib",
+    "lab",
     "pyproject.toml",
     "requirements.txt",
+    "tools",
 }
 DUMMY_REPOSITORY = "https://github.com/example-org/example-book"
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
@@ -143,8 +145,14 @@ def test_the_site_serves_the_archive_this_tree_builds(archive_bytes: bytes, tmp_
 
 def test_the_archive_holds_what_running_the_book_needs(unpacked: Path) -> None:
     assert {path.name for path in unpacked.iterdir()} == TOP_LEVEL
-    for source in [*ROOT.glob("chapters/*.ipynb"), *ROOT.glob("embedlib/**/*.py")]:
-        if "__pycache__" in source.parts or ".ipynb_checkpoints" in source.parts:
+    sources = [
+        *ROOT.glob("chapters/*.ipynb"),
+        *ROOT.glob("embedlib/**/*.py"),
+        *ROOT.glob("lab/**/*"),
+    ]
+    sources += [ROOT / "tools" / "clean_notebooks.py", ROOT / "tools" / "sync_notebook_metadata.py"]
+    for source in sources:
+        if source.is_dir() or "__pycache__" in source.parts or ".ipynb_checkpoints" in source.parts:
             continue
         copy = unpacked / source.relative_to(ROOT)
         assert copy.read_bytes() == source.read_bytes(), source.relative_to(ROOT)
@@ -166,7 +174,10 @@ def test_editor_leftovers_stay_out_of_the_archive(tmp_path: Path) -> None:
     for name in ("Makefile", "pyproject.toml", "requirements.txt", "constraints.txt"):
         (tree / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(ROOT / name, tree / name)
-    for name in ("chapters/a.ipynb", "chapters/a.md", "chapters/a.bib", "embedlib/__init__.py"):
+    shipped = ("chapters/a.ipynb", "chapters/a.md", "chapters/a.bib", "embedlib/__init__.py")
+    shipped += ("lab/settings/overrides.json", "tools/clean_notebooks.py")
+    shipped += ("tools/sync_notebook_metadata.py",)
+    for name in shipped:
         (tree / name).parent.mkdir(parents=True, exist_ok=True)
         (tree / name).write_text("{}")
     for junk in ("embedlib/.ipynb_checkpoints/lookup-checkpoint.py", "embedlib/__pycache__/x.py"):

@@ -32,6 +32,9 @@ PATTERNS = (
     "chapters/*.md",
     "chapters/*.bib",
     "embedlib/**/*.py",
+    "lab/**/*",  # make lab's configuration and the Lab settings the book ships
+    "tools/clean_notebooks.py",  # make execute and make format: skip notebooks with your edits
+    "tools/sync_notebook_metadata.py",  # make execute: solutions collapsed in Lab too
 )
 FIXED_DATE = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip can hold
 
