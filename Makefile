@@ -102,13 +102,14 @@ lab: install
 
 # Re-execute every chapter (or NOTEBOOKS=...) in a fresh kernel, in place, two at a time (one per
 # core); nbconvert also saves widget state. Notebooks with uncommitted changes are skipped unless
-# FORCE=1: re-executing replaces every output, including ones a learner kept.
+# FORCE=1: re-executing replaces every output, including ones a learner kept. Each executed
+# notebook then gets Lab's collapsed-cell metadata from its hide-cell tags.
 NOTEBOOKS ?= chapters/*.ipynb
 execute: install
-	@$(CLEAN_NOTEBOOKS) $(NOTEBOOKS) | xargs -0 -r -n 1 -P 2 $(BIN)/jupyter nbconvert \
+	@$(CLEAN_NOTEBOOKS) $(NOTEBOOKS) | xargs -0 -r -n 1 -P 2 sh -c '$(BIN)/jupyter nbconvert \
 	  --to notebook --execute --inplace --ExecutePreprocessor.timeout=120 \
-	  --ExecutePreprocessor.kernel_name=python3 --ExecutePreprocessor.record_timing=False
-	$(BIN)/python tools/sync_notebook_metadata.py $(NOTEBOOKS)
+	  --ExecutePreprocessor.kernel_name=python3 --ExecutePreprocessor.record_timing=False "$$0" \
+	  && $(BIN)/python tools/sync_notebook_metadata.py "$$0"'
 
 serve:
 	@test -f _build/html/index.html || { echo "No built book: run 'make book' first"; exit 1; }

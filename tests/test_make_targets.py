@@ -37,6 +37,7 @@ def repo(tmp_path: Path) -> Path:
         shutil.copy(ROOT / name, tmp_path / name)
     (tmp_path / "tools").mkdir()
     shutil.copy(ROOT / "tools" / "clean_notebooks.py", tmp_path / "tools")
+    shutil.copy(ROOT / "tools" / "sync_notebook_metadata.py", tmp_path / "tools")
     chapters = tmp_path / "chapters"
     chapters.mkdir()
     (chapters / "committed.ipynb").write_text(notebook("import os\nimport sys\nx=1+1\nx"))
