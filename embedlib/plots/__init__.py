@@ -1,5 +1,8 @@
-"""Matplotlib views of embedlib results; every function returns a Figure."""
+"""Matplotlib views of embedlib results; every function returns a Figure (see ``_figure``)."""
 
+from embedlib.plots.cost import (
+    plot_cost,
+)
 from embedlib.plots.curves import (
     plot_loss_curves,
 )
@@ -11,38 +14,28 @@ from embedlib.plots.distribution import (
 )
 from embedlib.plots.lookup import (
     plot_lookup,
-    plot_table,
 )
 from embedlib.plots.norms import (
     plot_row_norms,
 )
-from embedlib.plots.table import (
-    plot_cost,
-    plot_refused,
-    plot_step,
-    plot_table_heatmap,
+from embedlib.plots.updates import (
     plot_update_trace,
-    update_step_figure,
 )
 
 __all__ = [
-    # embedlib.plots.lookup
-    "plot_lookup",
-    "plot_table",
-    # embedlib.plots.norms
-    "plot_row_norms",
+    # embedlib.plots.cost
+    "plot_cost",
+    # embedlib.plots.curves
+    "plot_loss_curves",
     # embedlib.plots.distribution
     "plot_row_norms_by_scheme",
     "plot_scaling_with_dim",
     "plot_scheme_grid",
     "plot_weight_histogram",
-    # embedlib.plots.curves
-    "plot_loss_curves",
-    # embedlib.plots.table
-    "plot_cost",
-    "plot_refused",
-    "plot_step",
-    "plot_table_heatmap",
+    # embedlib.plots.lookup
+    "plot_lookup",
+    # embedlib.plots.norms
+    "plot_row_norms",
+    # embedlib.plots.updates
     "plot_update_trace",
-    "update_step_figure",
 ]

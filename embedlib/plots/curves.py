@@ -8,7 +8,7 @@ import torch
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from embedlib.plots._figure import new_figure
+from embedlib.plots._figure import SMALL, new_figure
 
 __all__ = ["plot_loss_curves"]
 
@@ -47,5 +47,5 @@ def plot_loss_curves(
     ax.set_ylabel("loss")
     if title is not None:
         ax.set_title(title)
-    ax.legend(fontsize="small", ncols=1 + len(values) // 5)
+    ax.legend(fontsize=SMALL, ncols=1 + len(values) // 5)
     return ax.figure

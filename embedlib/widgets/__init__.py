@@ -1,60 +1,32 @@
-"""Thin ipywidgets layers over embedlib compute and plots: live, and kernel-free for the website."""
+"""Thin ipywidgets layers over embedlib compute and plots, each demo in two forms.
 
-from embedlib.widgets.blit import (
-    BlitRenderer,
-)
-from embedlib.widgets.frames import (
-    LiveView,
-    frame_player,
-    frame_selector,
-    png_player,
-    png_selector,
-    render_png,
-)
+* live (JupyterLab, needs a kernel): ``max_norm_explorer``, ``init_explorer``, ``step_through``
+  return a ``LiveFigure``, a widget that displays itself: end a cell with it;
+* kernel-free (the website): ``max_norm_frames``, ``init_explorer_frames``,
+  ``step_through_frames`` return a widget whose every frame is precomputed.
+"""
+
 from embedlib.widgets.init_explorer import (
-    DEFAULT_FRAME_CHOICES,
-    InitExplorer,
     init_explorer,
     init_explorer_frames,
 )
 from embedlib.widgets.max_norm import (
-    NORM_TYPE_CHOICES,
-    MaxNormExplorer,
     max_norm_explorer,
-    max_norm_figures,
     max_norm_frames,
 )
 from embedlib.widgets.step_through import (
-    DEFAULT_CONFIGS,
-    DEFAULT_SCHEDULE,
     step_through,
     step_through_frames,
 )
 
 __all__ = [
-    # embedlib.widgets.frames
-    "LiveView",
-    "frame_player",
-    "frame_selector",
-    "png_player",
-    "png_selector",
-    "render_png",
-    # embedlib.widgets.blit
-    "BlitRenderer",
-    # embedlib.widgets.max_norm
-    "NORM_TYPE_CHOICES",
-    "MaxNormExplorer",
-    "max_norm_explorer",
-    "max_norm_figures",
-    "max_norm_frames",
     # embedlib.widgets.init_explorer
-    "DEFAULT_FRAME_CHOICES",
-    "InitExplorer",
     "init_explorer",
     "init_explorer_frames",
+    # embedlib.widgets.max_norm
+    "max_norm_explorer",
+    "max_norm_frames",
     # embedlib.widgets.step_through
-    "DEFAULT_CONFIGS",
-    "DEFAULT_SCHEDULE",
     "step_through",
     "step_through_frames",
 ]

@@ -1,0 +1,156 @@
+"""What an optimizer does to the table, from a trace: which rows were looked up, which moved.
+
+Convention in every panel: a black marker on the left of a row means "looked up in this step";
+an orange marker on the right means "changed in this step". Orange without black is the
+interesting case: a row that moved without a gradient (momentum, Adam state, weight decay).
+
+``plot_update_trace`` shows a whole run. The step figure (``_step_figure``, redrawn in place by
+``_show_step``) is the picture of the step-through widgets.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+import numpy as np
+import torch
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.text import Text
+
+from embedlib.plots._figure import MAX_ROWS, SMALL, check_count, new_figure
+from embedlib.trace import RefusedCombination, UpdateTrace
+
+__all__ = ["plot_update_trace"]
+
+BATCH_COLOR, CHANGED_COLOR = "black", "tab:orange"
+_MAX_STEPS, _MAX_DIM = 200, 64
+_BELOW = {"loc": "upper center", "fontsize": SMALL, "frameon": False, "ncol": 2}
+
+
+def _check(trace: object) -> UpdateTrace:
+    if not isinstance(trace, UpdateTrace):
+        raise TypeError(f"trace must be an UpdateTrace from trace_updates, got "
+                        f"{type(trace).__name__}")  # fmt: skip
+    rows, dim = trace.initial_weight.shape
+    fix = "trace fewer steps or a smaller table"
+    check_count("the trace's number of steps", len(trace.steps), _MAX_STEPS, fix)
+    check_count("the table's num_embeddings", rows, MAX_ROWS, fix)
+    check_count("the table's embedding_dim", dim, _MAX_DIM, fix)
+    return trace
+
+
+def _rows(mask: np.ndarray) -> str:
+    return ", ".join(map(str, np.flatnonzero(mask))) or "none"
+
+
+def plot_update_trace(trace: UpdateTrace, *, ax: Axes | None = None) -> Figure:
+    """Draw rows x steps: colour = how far the row moved (blank = unchanged), dots = looked up.
+
+    >>> import torch
+    >>> from embedlib.trace import trace_updates
+    >>> trace = trace_updates([[1], [2]], torch.optim.SGD, num_embeddings=4, embedding_dim=2)
+    >>> fig = plot_update_trace(trace)
+    >>> int(fig.axes[0].images[0].get_array().count())  # cells that changed
+    2
+    """
+    _check(trace)
+    change = trace.row_change_matrix().T.numpy()  # (rows, steps)
+    changed = trace.changed_matrix().T.numpy()
+    if ax is None:
+        _fig, ax = new_figure(figsize=(6, 3.6))
+    image = ax.imshow(np.ma.masked_where(~changed, change), cmap="viridis", aspect="auto")
+    ax.figure.colorbar(image, ax=ax, label="|row change|")
+    for step, record in enumerate(trace.steps):
+        rows = record.batch.flatten().unique().numpy()
+        ax.scatter(np.full(len(rows), step), rows, s=14, c="white", edgecolors=BATCH_COLOR)
+    ax.set_xticks(range(0, len(trace.steps), 1 + len(trace.steps) // 20))
+    ax.set(xlabel="step", ylabel="row (id)")
+    ax.set_title(f"{trace.config.label}\nrow change per step (blank: unchanged)", fontsize=SMALL)
+    looked_up = Line2D([], [], ls="", marker="o", mfc="white", mec=BATCH_COLOR)
+    ax.legend([looked_up], ["looked up in that step"], bbox_to_anchor=(0.5, -0.2), **_BELOW)
+    return ax.figure
+
+
+def _step_figure(rows: int, dim: int) -> Figure:
+    """The figure the step-through widgets redraw: the change heatmap and per-row change bars."""
+    check_count("num_embeddings", rows, MAX_ROWS, "step through a smaller table")
+    check_count("embedding_dim", dim, _MAX_DIM, "step through a smaller table")
+    fig, (heat_ax, bar_ax) = new_figure(ncols=2, figsize=(7, 3.6), layout=None)
+    fig.subplots_adjust(left=0.1, right=0.97, bottom=0.3, top=0.8, wspace=0.1)  # fixed: cheap
+    heat_ax.imshow(np.zeros((rows, dim)), cmap="RdBu_r", aspect="auto", interpolation="nearest")
+    marks = {"s": 30, "clip_on": False}
+    heat_ax.scatter([], [], marker=">", c=BATCH_COLOR, label="looked up", **marks)
+    heat_ax.scatter([], [], marker="<", c=CHANGED_COLOR, label="changed", **marks)
+    heat_ax.set(xlim=(-1.0, dim), xlabel="dimension", ylabel="row (id)")
+    heat_ax.legend(bbox_to_anchor=(0.5, -0.2), **_BELOW)
+    for color in (BATCH_COLOR, CHANGED_COLOR):  # one Line2D per colour: cheap to redraw live
+        bar_ax.plot([], [], color=color, lw=max(1.0, 70 / rows), solid_capstyle="butt")
+    # A fixed scale (relative to the run's largest change) keeps the axes still between steps,
+    # so a live widget redraws only the data; the largest change is in the title.
+    bar_ax.set(ylim=(rows - 0.5, -0.5), xlim=(0, 1.05), xlabel="|row change| / largest",
+               yticks=[])  # fmt: skip
+    lines = [Line2D([], [], color=c) for c in (BATCH_COLOR, CHANGED_COLOR)]
+    bar_ax.legend(lines, ["looked up", "moved, no gradient"], bbox_to_anchor=(0.5, -0.2), **_BELOW)
+    fig.text(0.5, 0.5, "", ha="center", va="center", fontsize=SMALL + 1, color="darkred",
+             gid="refusal")  # fmt: skip
+    return fig
+
+
+def _refusal(fig: Figure) -> Text:
+    return next(text for text in fig.texts if text.get_gid() == "refusal")
+
+
+def _show_step(fig: Figure, trace: UpdateTrace, step: int) -> str:
+    """Redraw a ``_step_figure`` in place for one step of a trace; return its alt text."""
+    _check(trace)
+    if not 0 <= step < len(trace.steps):
+        raise ValueError(f"step must be in 0..{len(trace.steps) - 1}, got {step}")
+    weights = torch.stack([trace.initial_weight, *(r.weight for r in trace.steps)])
+    deltas = weights.diff(dim=0)  # (steps, rows, dim)
+    delta = deltas[step].numpy()  # (rows, dim)
+    record = trace.steps[step]
+    rows, dim = delta.shape
+    batch = np.zeros(rows, dtype=bool)
+    batch[record.batch.flatten().numpy()] = True
+    changed = record.changed_rows.numpy()
+    heat_ax, bar_ax = fig.axes[0], fig.axes[1]
+    if heat_ax.images[0].get_array().shape != delta.shape:
+        raise ValueError("the figure was drawn for a table of another shape; make a new one")
+    for ax in fig.axes:
+        ax.set_visible(True)
+    _refusal(fig).set_text("")
+    largest = float(deltas.abs().max()) or 1.0  # one colour scale for every step: frames compare
+    heat_ax.images[0].set_data(delta)
+    heat_ax.images[0].set_clim(-largest, largest)
+    ys = np.arange(rows)
+    heat_ax.collections[0].set_offsets(np.column_stack([np.full(batch.sum(), -0.9), ys[batch]]))
+    heat_ax.collections[1].set_offsets(
+        np.column_stack([np.full(changed.sum(), dim - 0.1), ys[changed]])
+    )
+    heat_ax.set_title(f"change in step {step}", fontsize=SMALL + 1)
+    largest_row = float(deltas.norm(dim=2).max()) or 1.0
+    norms = np.linalg.norm(delta, axis=1) / largest_row
+    for line, rows_in in zip(bar_ax.lines, (batch, ~batch), strict=True):
+        y, x, gap = ys[rows_in], norms[rows_in], np.full(rows_in.sum(), np.nan)
+        line.set_data(
+            np.column_stack([0 * x, x, gap]).ravel(), np.column_stack([y, y, gap]).ravel()
+        )
+    fig.suptitle(f"{trace.config.label}: largest row change {largest_row:.3g}", fontsize=SMALL + 1)
+    return (f"Step {step} of {trace.config.label}: heatmap of how each of the {rows} rows "
+            f"changed, and bars of each row's change. Looked up: rows {_rows(batch)}. Changed: "
+            f"rows {_rows(changed)}. Moved without being looked up: rows "
+            f"{_rows(changed & ~batch)}.")  # fmt: skip
+
+
+def _show_refusal(fig: Figure, refused: RefusedCombination) -> str:
+    """Hide a ``_step_figure``'s panels and write PyTorch's refusal instead; return alt text."""
+    message = f"{refused.error_type}: {refused.message}"
+    for ax in fig.axes:
+        ax.set_visible(False)
+    fig.suptitle("")
+    _refusal(fig).set_text(
+        f"PyTorch refused {refused.config.label}:\n" + textwrap.fill(message, 70)
+    )
+    return f"PyTorch refused {refused.config.label}. {message}"
