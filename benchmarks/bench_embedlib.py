@@ -120,8 +120,8 @@ def bench_live_update(num_embeddings: int = 1_000, dim: int = 16) -> None:
     full = median_seconds(lambda: setattr(lr, "value", next(values)), repeats=9)
     compute = median_seconds(
         lambda: trace_updates(
-            [[1, 2], [3], [3], [4], [5, 1], [3]], num_embeddings=num_embeddings,
-            embedding_dim=dim, record_weights=True,
+            [[1, 2], [3], [3], [4], [5, 1], [3]], torch.optim.SGD, num_embeddings=num_embeddings,
+            embedding_dim=dim, lr=0.1,
         ),
         repeats=9,
     )  # fmt: skip

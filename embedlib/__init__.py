@@ -50,9 +50,6 @@ from embedlib.norms import (
     row_norms,
 )
 from embedlib.optim_matrix import (
-    MATRIX_SETTINGS,
-    MatrixCell,
-    matrix_markdown,
     optimizer_sparse_matrix,
 )
 from embedlib.params import (
@@ -79,12 +76,6 @@ from embedlib.toy import (
     train_toy_task,
 )
 from embedlib.trace import (
-    LOSSES,
-    OPTIMIZERS,
-    RefusedCombination,
-    StepRecord,
-    TraceConfig,
-    UpdateTrace,
     trace_updates,
 )
 from embedlib.vocab import (
@@ -150,17 +141,8 @@ __all__ = [
     # embedlib.rows
     "changed_rows",
     # embedlib.trace
-    "LOSSES",
-    "OPTIMIZERS",
-    "RefusedCombination",
-    "StepRecord",
-    "TraceConfig",
-    "UpdateTrace",
     "trace_updates",
     # embedlib.optim_matrix
-    "MATRIX_SETTINGS",
-    "MatrixCell",
-    "matrix_markdown",
     "optimizer_sparse_matrix",
     # embedlib.cost
     "GradStepCost",

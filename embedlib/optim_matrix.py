@@ -15,21 +15,21 @@ import torch
 
 from embedlib.trace import RefusedCombination, UpdateTrace, trace_updates
 
-__all__ = ["MATRIX_SETTINGS", "MatrixCell", "matrix_markdown", "optimizer_sparse_matrix"]
+__all__ = ["optimizer_sparse_matrix"]
 
-# (row label, optimizer, trace_updates keyword arguments)
-MATRIX_SETTINGS: tuple[tuple[str, str, dict[str, Any]], ...] = (
-    ("SGD", "sgd", {}),
-    ("SGD, momentum 0.9", "sgd", {"momentum": 0.9}),
-    ("SGD, weight decay", "sgd", {"weight_decay": 0.1}),
-    ("Adam", "adam", {}),
-    ("Adam, weight decay (L2)", "adam", {"weight_decay": 0.1}),
-    ("AdamW (decay 0.01)", "adamw", {}),
-    ("SparseAdam", "sparse_adam", {}),
-    ("Adagrad", "adagrad", {}),
-    ("Adagrad, weight decay", "adagrad", {"weight_decay": 0.1}),
-    ("RMSprop", "rmsprop", {}),
-    ("RMSprop, momentum 0.9", "rmsprop", {"momentum": 0.9}),
+Setting = tuple[str, type[torch.optim.Optimizer], dict[str, Any]]  # (label, class, kwargs)
+_DEFAULT_SETTINGS: tuple[Setting, ...] = (
+    ("SGD", torch.optim.SGD, {"lr": 0.1}),
+    ("SGD, momentum 0.9", torch.optim.SGD, {"lr": 0.1, "momentum": 0.9}),
+    ("SGD, weight decay", torch.optim.SGD, {"lr": 0.1, "weight_decay": 0.1}),
+    ("Adam", torch.optim.Adam, {"lr": 0.1}),
+    ("Adam, weight decay (L2)", torch.optim.Adam, {"lr": 0.1, "weight_decay": 0.1}),
+    ("AdamW (decay 0.01)", torch.optim.AdamW, {"lr": 0.1}),
+    ("SparseAdam", torch.optim.SparseAdam, {"lr": 0.1}),
+    ("Adagrad", torch.optim.Adagrad, {"lr": 0.1}),
+    ("Adagrad, weight decay", torch.optim.Adagrad, {"lr": 0.1, "weight_decay": 0.1}),
+    ("RMSprop", torch.optim.RMSprop, {"lr": 0.1}),
+    ("RMSprop, momentum 0.9", torch.optim.RMSprop, {"lr": 0.1, "momentum": 0.9}),
 )
 _ONLY_BATCH, _SEEN, _EVERY = "only batch rows", "batch rows + rows seen earlier", "every row"
 
@@ -40,7 +40,7 @@ class MatrixCell:
 
     ``rows_moved`` holds the number of rows that changed in each step (empty when refused).
 
-    >>> cell = optimizer_sparse_matrix([[1], [2]], num_embeddings=4, embedding_dim=2)[0]
+    >>> cell = optimizer_sparse_matrix([[1], [2]], num_embeddings=4, embedding_dim=2).cells[0]
     >>> cell.setting, cell.sparse, cell.verdict, cell.rows_moved
     ('SGD', False, 'only batch rows', (1, 1))
     """
@@ -59,6 +59,28 @@ class MatrixCell:
         return f"{self.verdict} {list(self.rows_moved)}"
 
 
+@dataclass(frozen=True)
+class OptimizerMatrix:
+    """Every measured cell, one per (setting, sparse), in the order of the settings.
+
+    >>> matrix = optimizer_sparse_matrix([[1]], num_embeddings=3, embedding_dim=2)
+    >>> print(matrix.to_markdown().splitlines()[2])
+    | SGD | only batch rows [1] | only batch rows [1] |
+    """
+
+    cells: tuple[MatrixCell, ...]
+
+    def to_markdown(self) -> str:
+        """Render the cells as a markdown table: one row per setting, columns dense and sparse."""
+        by_setting: dict[str, dict[bool, str]] = {}
+        for cell in self.cells:
+            by_setting.setdefault(cell.setting, {})[cell.sparse] = cell.text.replace("|", "\\|")
+        lines = ["| setting | dense gradients | sparse=True |", "|---|---|---|"]
+        for setting, texts in by_setting.items():
+            lines.append(f"| {setting} | {texts.get(False, '')} | {texts.get(True, '')} |")
+        return "\n".join(lines)
+
+
 def _verdict(trace: UpdateTrace) -> str:
     """Classify the measured changed-row masks against batch rows, seen rows and all rows."""
     n = trace.config.num_embeddings
@@ -75,59 +97,53 @@ def _verdict(trace: UpdateTrace) -> str:
     return found[0] if found else "other (see the counts)"
 
 
+def _check_settings(settings: Sequence[Setting]) -> None:
+    if isinstance(settings, str) or not isinstance(settings, Sequence) or len(settings) == 0:
+        raise TypeError(
+            "settings must be a non-empty list of (label, optimizer class, kwargs) tuples, e.g. "
+            f"[('SGD', torch.optim.SGD, {{'lr': 0.1}})], got {settings!r:.80}"
+        )
+    for i, setting in enumerate(settings):
+        ok = isinstance(setting, tuple) and len(setting) == 3
+        if not ok or not isinstance(setting[0], str) or not isinstance(setting[2], dict):
+            raise TypeError(
+                f"settings[{i}] must be a (label, optimizer class, kwargs) tuple such as "
+                f"('SGD', torch.optim.SGD, {{'lr': 0.1}}), got {setting!r:.80}"
+            )
+
+
 def optimizer_sparse_matrix(
-    schedule: Sequence[Any] = ([1, 2], [3], [3], [4]),
+    schedule: Sequence[Any],
+    settings: Sequence[Setting] = _DEFAULT_SETTINGS,
     *,
-    num_embeddings: int = 10,
-    embedding_dim: int = 4,
-    lr: float = 0.1,
+    num_embeddings: int,
+    embedding_dim: int,
     seed: int = 0,
-) -> tuple[MatrixCell, ...]:
-    """Run every setting in ``MATRIX_SETTINGS`` with dense and sparse gradients; return the cells.
+) -> OptimizerMatrix:
+    """Trace every ``(label, optimizer class, kwargs)`` setting with dense and sparse gradients.
 
-    Choose a schedule where some rows appear only early (the default: rows 1 and 2 only in step 0)
-    so "rows seen earlier" can be told apart from "only batch rows".
+    The default settings are SGD (plain, momentum 0.9, weight decay 0.1), Adam (plain, weight
+    decay 0.1), AdamW, SparseAdam, Adagrad (plain, weight decay 0.1) and RMSprop (plain,
+    momentum 0.9), all at lr=0.1. Choose a schedule where some rows appear only early (e.g.
+    ``[[1, 2], [3], [3], [4]]``) so "rows seen earlier" can be told apart from "only batch rows".
 
-    >>> cells = optimizer_sparse_matrix()
-    >>> [(c.setting, c.sparse) for c in cells if "Adam does not support sparse" in (c.error or "")]
-    [('Adam', True), ('Adam, weight decay (L2)', True), ('AdamW (decay 0.01)', True)]
+    >>> matrix = optimizer_sparse_matrix([[1, 2], [3], [3], [4]], num_embeddings=10,
+    ...                                  embedding_dim=4)
+    >>> [c.setting for c in matrix.cells if c.sparse and c.error is None]
+    ['SGD', 'SGD, momentum 0.9', 'SparseAdam', 'Adagrad']
     """
+    _check_settings(settings)
     cells = []
-    for label, optimizer, kwargs in MATRIX_SETTINGS:
+    for label, optimizer, kwargs in settings:
         for sparse in (False, True):
             result = trace_updates(
-                schedule,
-                num_embeddings=num_embeddings,
-                embedding_dim=embedding_dim,
-                optimizer=optimizer,
-                sparse=sparse,
-                lr=lr,
-                seed=seed,
-                **kwargs,
-            )
+                schedule, optimizer, num_embeddings=num_embeddings, embedding_dim=embedding_dim,
+                sparse=sparse, seed=seed, **kwargs,
+            )  # fmt: skip
             if isinstance(result, RefusedCombination):
                 error = f"{result.error_type}: {result.message}"
                 cells.append(MatrixCell(label, sparse, "refused", (), error))
                 continue
             moved = tuple(int(record.changed_rows.sum()) for record in result.steps)
             cells.append(MatrixCell(label, sparse, _verdict(result), moved, None))
-    return tuple(cells)
-
-
-def matrix_markdown(cells: Sequence[MatrixCell]) -> str:
-    """Render cells as a markdown table: one row per setting, columns dense and sparse.
-
-    >>> print(matrix_markdown(optimizer_sparse_matrix([[1]], num_embeddings=3)).splitlines()[2])
-    | SGD | only batch rows [1] | only batch rows [1] |
-    """
-    if len(cells) == 0:
-        raise ValueError("cells is empty: pass the result of optimizer_sparse_matrix()")
-    by_setting: dict[str, dict[bool, str]] = {}
-    for cell in cells:
-        if not isinstance(cell, MatrixCell):
-            raise TypeError(f"cells must hold MatrixCell objects, got {type(cell).__name__}")
-        by_setting.setdefault(cell.setting, {})[cell.sparse] = cell.text.replace("|", "\\|")
-    lines = ["| setting | dense gradients | sparse=True |", "|---|---|---|"]
-    for setting, texts in by_setting.items():
-        lines.append(f"| {setting} | {texts.get(False, '')} | {texts.get(True, '')} |")
-    return "\n".join(lines)
+    return OptimizerMatrix(tuple(cells))

@@ -4,6 +4,7 @@ import io
 
 import numpy as np
 import pytest
+import torch
 from PIL import Image
 
 from embedlib.plots._figure import new_figure
@@ -24,8 +25,8 @@ def differing_fraction(a: bytes, b: bytes) -> float:
 
 
 def test_blitted_step_frame_matches_a_full_render_of_the_same_step():
-    trace = trace_updates([[1, 2], [3], [3], [4]], num_embeddings=10, embedding_dim=4,
-                          optimizer="sgd_momentum")  # fmt: skip
+    trace = trace_updates([[1, 2], [3], [3], [4]], torch.optim.SGD, num_embeddings=10,
+                          embedding_dim=4, lr=0.1, momentum=0.9)  # fmt: skip
     fig = plot_step(trace, 0)
     renderer = BlitRenderer(fig)
     first = renderer.render()

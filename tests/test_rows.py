@@ -29,7 +29,9 @@ def test_atol_ignores_tiny_moves() -> None:
 def test_errors_say_what_to_pass() -> None:
     with pytest.raises(ValueError, match="same table"):
         changed_rows(torch.zeros(3, 2), torch.zeros(4, 2))
-    with pytest.raises(TypeError, match="2-D tensor"):
+    with pytest.raises(ValueError, match=r"before must be 2-D.*before\.unsqueeze\(0\)"):
         changed_rows(torch.zeros(3), torch.zeros(3))
+    with pytest.raises(TypeError, match=r"after must be a torch\.Tensor"):
+        changed_rows(torch.zeros(3, 2), [[0.0, 0.0]])
     with pytest.raises(ValueError, match="atol"):
         changed_rows(torch.zeros(3, 2), torch.zeros(3, 2), atol=-1)

@@ -1,22 +1,41 @@
 """Tests for embedlib.trace: traced updates against hand-computed and directly-run oracles."""
 
+import functools
+
 import pytest
 import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from embedlib.trace import OPTIMIZERS, RefusedCombination, UpdateTrace, trace_updates
+from embedlib.trace import RECORD_LIMIT_BYTES, RefusedCombination, UpdateTrace, trace_updates
 
 N, DIM = 8, 3
+SGD = torch.optim.SGD
 schedules = st.lists(
     st.lists(st.integers(0, N - 1), min_size=1, max_size=4), min_size=1, max_size=5
 )
 
 
+def direct_run(schedule, optimizer, sparse=False, **kwargs):
+    """The plain torch loop, written independently: the table after every step."""
+    generator = torch.Generator().manual_seed(0)
+    emb = torch.nn.Embedding.from_pretrained(
+        torch.randn(N, DIM, generator=generator), freeze=False, sparse=sparse
+    )
+    opt = optimizer(emb.parameters(), **kwargs)
+    tables = []
+    for ids in schedule:
+        opt.zero_grad()
+        emb(torch.tensor(ids)).sum().backward()
+        opt.step()
+        tables.append(emb.weight.detach().clone())
+    return tables
+
+
 def test_sgd_momentum_matches_hand_computed_update():
     schedule, lr, momentum = [[1, 2], [3], [3, 3], [4]], 0.1, 0.9
     trace = trace_updates(
-        schedule, num_embeddings=6, embedding_dim=2, optimizer="sgd", lr=lr, momentum=momentum
+        schedule, SGD, num_embeddings=6, embedding_dim=2, lr=lr, momentum=momentum
     )
     # loss = out.sum(): each row's gradient is (times looked up) * ones, whatever the weights.
     weight = trace.initial_weight.clone()
@@ -31,147 +50,198 @@ def test_sgd_momentum_matches_hand_computed_update():
         assert torch.allclose(record.state["momentum_buffer"], buffer)
         assert torch.allclose(record.state_norms["momentum_buffer"], buffer.norm(dim=1))
         assert torch.equal(record.changed_rows, buffer.ne(0).any(dim=1))
+        assert torch.equal(record.rows_with_grad, grad.ne(0).any(dim=1))
     # rows 1 and 2 were looked up only in step 0 and still moved in the last step
     assert trace.steps[-1].changed_rows[[1, 2]].all()
-
-
-@settings(max_examples=30, deadline=None)
-@given(schedule=schedules)
-def test_sparse_and_dense_gradients_give_the_same_sgd_updates(schedule):
-    dense = trace_updates(schedule, num_embeddings=N, embedding_dim=DIM, loss="square")
-    sparse = trace_updates(
-        schedule, num_embeddings=N, embedding_dim=DIM, loss="square", sparse=True
-    )
-    for d, s in zip(dense.steps, sparse.steps, strict=True):
-        assert torch.allclose(d.weight, s.weight, atol=1e-6)
-        assert torch.equal(d.changed_rows, s.changed_rows)
-    looked_up = torch.zeros(N, dtype=torch.bool)
-    looked_up[schedule[-1]] = True
-    assert torch.equal(dense.steps[-1].changed_rows, looked_up)
 
 
 @settings(max_examples=25, deadline=None)
 @given(
     schedule=schedules,
-    optimizer=st.sampled_from(OPTIMIZERS),
-    sparse=st.booleans(),
-    weight_decay=st.sampled_from([None, 0.1]),
+    setting=st.sampled_from(
+        [
+            (torch.optim.SGD, {"lr": 0.1}),
+            (torch.optim.SGD, {"lr": 0.1, "momentum": 0.9, "weight_decay": 0.1}),
+            (torch.optim.Adam, {"lr": 0.1}),
+            (torch.optim.AdamW, {"lr": 0.1}),
+            (torch.optim.Adagrad, {"lr": 0.1}),
+            (torch.optim.RMSprop, {"lr": 0.1, "centered": True}),
+        ]
+    ),
 )
-def test_cheap_big_table_path_matches_full_comparison(schedule, optimizer, sparse, weight_decay):
-    kwargs = dict(num_embeddings=N, embedding_dim=DIM, optimizer=optimizer, sparse=sparse)
-    if weight_decay is not None and optimizer != "sparse_adam":
-        kwargs["weight_decay"] = weight_decay
-    full = trace_updates(schedule, record_weights=True, **kwargs)
-    cheap = trace_updates(schedule, record_weights=False, **kwargs)
-    if isinstance(full, RefusedCombination):
-        assert cheap == full
-        return
-    for f, c in zip(full.steps, cheap.steps, strict=True):
-        assert torch.equal(f.changed_rows, c.changed_rows)
-        assert torch.allclose(f.row_change, c.row_change)
-        assert torch.equal(f.rows_with_grad, c.rows_with_grad)
-        assert c.weight is None
-        for name, norms in c.state_norms.items():  # NaN marks rows the cheap path skipped
-            measured = ~norms.isnan()
-            assert torch.allclose(norms[measured], f.state_norms[name][measured])
-            assert (f.state_norms[name][~measured] == 0).all()
+def test_every_step_matches_a_plain_torch_loop(schedule, setting):
+    optimizer, kwargs = setting
+    trace = trace_updates(schedule, optimizer, num_embeddings=N, embedding_dim=DIM, **kwargs)
+    tables = direct_run(schedule, optimizer, **kwargs)
+    before = trace.initial_weight
+    for record, table in zip(trace.steps, tables, strict=True):
+        assert torch.equal(record.weight, table)
+        assert torch.equal(record.changed_rows, (table != before).any(dim=1))
+        assert torch.allclose(record.row_change, (table - before).norm(dim=1))
+        before = table
+
+
+@settings(max_examples=30, deadline=None)
+@given(schedule=schedules)
+def test_sparse_and_dense_gradients_give_the_same_sgd_updates(schedule):
+    dense = trace_updates(schedule, SGD, num_embeddings=N, embedding_dim=DIM, loss="square", lr=0.1)
+    sparse = trace_updates(
+        schedule, SGD, num_embeddings=N, embedding_dim=DIM, loss="square", sparse=True, lr=0.1
+    )
+    for d, s in zip(dense.steps, sparse.steps, strict=True):
+        assert torch.allclose(d.weight, s.weight, atol=1e-6)
+        assert torch.equal(d.changed_rows, s.changed_rows)
+        assert torch.equal(d.rows_with_grad, s.rows_with_grad)
+    looked_up = torch.zeros(N, dtype=torch.bool)
+    looked_up[schedule[-1]] = True
+    assert torch.equal(dense.steps[-1].changed_rows, looked_up)
 
 
 @pytest.mark.parametrize(
-    ("optimizer", "sparse", "kwargs", "torch_class", "torch_kwargs"),
+    ("optimizer", "sparse", "kwargs"),
     [
-        ("adam", True, {}, torch.optim.Adam, {}),
-        ("adamw", True, {}, torch.optim.AdamW, {}),
-        ("sparse_adam", False, {}, torch.optim.SparseAdam, {}),
-        ("sgd", True, {"weight_decay": 0.1}, torch.optim.SGD, {"weight_decay": 0.1}),
-        ("adagrad", True, {"weight_decay": 0.1}, torch.optim.Adagrad, {"weight_decay": 0.1}),
-        ("rmsprop", True, {}, torch.optim.RMSprop, {}),
+        (torch.optim.Adam, True, {}),
+        (torch.optim.AdamW, True, {}),
+        (torch.optim.SparseAdam, False, {}),
+        (torch.optim.SGD, True, {"weight_decay": 0.1}),
+        (torch.optim.Adagrad, True, {"weight_decay": 0.1}),
+        (torch.optim.RMSprop, True, {}),
     ],
 )
-def test_refused_combinations_carry_torchs_own_message(
-    optimizer, sparse, kwargs, torch_class, torch_kwargs
-):
+def test_refused_combinations_carry_torchs_own_message(optimizer, sparse, kwargs):
     result = trace_updates(
-        [[1]], num_embeddings=3, embedding_dim=2, optimizer=optimizer, sparse=sparse, **kwargs
+        [[1]], optimizer, num_embeddings=3, embedding_dim=2, sparse=sparse, lr=0.1, **kwargs
     )
     emb = torch.nn.Embedding(3, 2, sparse=sparse)
-    opt = torch_class(emb.parameters(), lr=0.1, **torch_kwargs)
+    opt = optimizer(emb.parameters(), lr=0.1, **kwargs)
     emb(torch.tensor([1])).sum().backward()
     with pytest.raises(RuntimeError) as error:
         opt.step()
     assert isinstance(result, RefusedCombination)
     assert (result.error_type, result.message) == ("RuntimeError", str(error.value))
+    assert result.config.optimizer == optimizer.__name__
 
 
-def test_sparse_adam_weight_decay_is_refused_by_its_constructor():
-    result = trace_updates(
-        [[1]],
-        num_embeddings=3,
-        embedding_dim=2,
-        optimizer="sparse_adam",
-        sparse=True,
-        weight_decay=0.1,
-    )
-    assert isinstance(result, RefusedCombination)
-    assert result.error_type == "TypeError" and "weight_decay" in result.message
+def test_a_factory_is_called_with_the_params_and_the_kwargs():
+    calls = []
+
+    def factory(params, lr):
+        calls.append(lr)
+        return torch.optim.SGD(params, lr=lr, momentum=0.5)
+
+    trace = trace_updates([[1], [2]], factory, num_embeddings=4, embedding_dim=2, lr=0.2)
+    assert calls == [0.2]
+    assert trace.config.label == "factory lr=0.2 dense"
+    assert trace.config.param_group["momentum"] == 0.5
+    partial = functools.partial(torch.optim.SGD, lr=0.3)
+    assert trace_updates([[1]], partial, num_embeddings=4, embedding_dim=2).config.param_group[
+        "lr"
+    ] == pytest.approx(0.3)
 
 
-def test_on_step_is_called_once_per_step_in_order():
-    seen = []
+def test_config_records_the_values_in_effect_and_a_label():
     trace = trace_updates(
-        [[0], [1, 2], [2]], num_embeddings=4, embedding_dim=2, on_step=seen.append
+        [[1]], torch.optim.AdamW, num_embeddings=3, embedding_dim=2, sparse=False, lr=0.1
     )
-    assert [record.step for record in seen] == [0, 1, 2]
-    assert all(a is b for a, b in zip(seen, trace.steps, strict=True))
+    assert trace.config.param_group["weight_decay"] == 0.01  # AdamW's own default
+    assert trace.config.label == "AdamW lr=0.1 dense"
+    assert (trace.config.num_embeddings, trace.config.embedding_dim) == (3, 2)
 
 
 def test_grad_bytes_and_rows_with_grad_follow_the_batch():
     schedule = [[1, 1, 4]]
-    dense = trace_updates(schedule, num_embeddings=10, embedding_dim=4)
-    sparse = trace_updates(schedule, num_embeddings=10, embedding_dim=4, sparse=True)
+    dense = trace_updates(schedule, SGD, num_embeddings=10, embedding_dim=4, lr=0.1)
+    sparse = trace_updates(schedule, SGD, num_embeddings=10, embedding_dim=4, sparse=True, lr=0.1)
     assert dense.steps[0].grad_bytes == 10 * 4 * 4
     assert sparse.steps[0].grad_bytes == 3 * (4 * 4 + 8)  # one (index, row) pair per lookup
-    assert dense.steps[0].rows_with_grad.nonzero().flatten().tolist() == [1, 4]
+    for trace in (dense, sparse):
+        assert trace.steps[0].rows_with_grad.nonzero().flatten().tolist() == [1, 4]
 
 
 def test_adam_state_lives_only_on_rows_seen_and_sparse_momentum_matches_dense():
-    trace = trace_updates([[1, 2], [3]], num_embeddings=6, embedding_dim=2, optimizer="adam")
+    trace = trace_updates([[1, 2], [3]], torch.optim.Adam, num_embeddings=6, embedding_dim=2)
     assert isinstance(trace, UpdateTrace)
     assert trace.steps[-1].state_norms["exp_avg"].ne(0).tolist() == [0, 1, 1, 1, 0, 0]
-    kwargs = dict(num_embeddings=6, embedding_dim=2, optimizer="sgd_momentum")
-    dense = trace_updates([[1, 2], [3], [3]], **kwargs)
-    sparse = trace_updates([[1, 2], [3], [3]], sparse=True, **kwargs)
+    kwargs = dict(num_embeddings=6, embedding_dim=2, lr=0.1, momentum=0.9)
+    dense = trace_updates([[1, 2], [3], [3]], SGD, **kwargs)
+    sparse = trace_updates([[1, 2], [3], [3]], SGD, sparse=True, **kwargs)
     for d, s in zip(dense.steps, sparse.steps, strict=True):
         assert torch.allclose(d.state_norms["momentum_buffer"], s.state_norms["momentum_buffer"])
+        assert torch.allclose(d.state["momentum_buffer"], s.state["momentum_buffer"])
 
 
-def test_bad_inputs_name_the_problem():
-    kwargs = dict(num_embeddings=5, embedding_dim=2)
-    with pytest.raises(ValueError, match="unknown optimizer 'adamm'; valid names: sgd, sgd_mom"):
-        trace_updates([[1]], optimizer="adamm", **kwargs)
-    with pytest.raises(ValueError, match="schedule is empty"):
-        trace_updates([], **kwargs)
-    with pytest.raises(ValueError, match=r"id 7 .*num_embeddings=5.*max_id \+ 1 = 8"):
-        trace_updates([[1], [7]], **kwargs)
-    with pytest.raises(TypeError, match=r"ids must be an integer tensor \(torch.long\)"):
-        trace_updates([[1.0]], **kwargs)
-    with pytest.raises(ValueError, match="momentum applies to sgd"):
-        trace_updates([[1]], optimizer="adam", momentum=0.9, **kwargs)
-    with pytest.raises(ValueError, match="negative id -1"):
-        trace_updates([[-1]], **kwargs)
-    with pytest.raises(ValueError, match="unknown loss"):
-        trace_updates([[1]], loss="mse", **kwargs)
-    with pytest.raises(ValueError, match="num_embeddings must be a positive int"):
-        trace_updates([[1]], num_embeddings=0, embedding_dim=2)
+def test_id_check_boundary_is_num_embeddings():
+    # the largest valid id is num_embeddings - 1: it runs; num_embeddings itself is refused
+    trace = trace_updates([[4]], SGD, num_embeddings=5, embedding_dim=2, lr=0.1)
+    assert trace.steps[0].changed_rows.tolist() == [False, False, False, False, True]
+    with pytest.raises(ValueError, match=r"schedule\[1\].*num_embeddings=5"):
+        trace_updates([[0], [5]], SGD, num_embeddings=5, embedding_dim=2, lr=0.1)
 
 
-def test_cheap_change_test_catches_changes_whose_norm_underflows():
-    from embedlib._rowwatch import moved as _moved
+class _NaNOptimizer(torch.optim.Optimizer):
+    """Writes NaN into the first looked-up row: a step that breaks the table."""
 
-    delta = torch.tensor(
-        [[0.0, 1e-30], [0.0, 0.0], [float("nan"), 0.0], [1e-38, -1e-40], [3.0, 4.0]]
+    def __init__(self, params):
+        super().__init__(params, {})
+
+    @torch.no_grad()
+    def step(self, closure=None):
+        for group in self.param_groups:
+            for p in group["params"]:
+                row = int(p.grad.coalesce().indices()[0, 0]) if p.grad.is_sparse else None
+                row = row if row is not None else int(p.grad.ne(0).any(dim=1).nonzero()[0])
+                p[row] = float("nan")
+
+
+def test_a_row_that_becomes_nan_counts_as_changed():
+    trace = trace_updates([[2], [2]], _NaNOptimizer, num_embeddings=4, embedding_dim=2)
+    first, second = trace.steps
+    assert first.weight[2].isnan().all()
+    assert first.changed_rows.tolist() == [False, False, True, False]
+    assert second.changed_rows.tolist() == [False, False, False, False]  # NaN stayed NaN
+
+
+def test_records_are_refused_above_the_limit_before_anything_big_is_built():
+    rows = RECORD_LIMIT_BYTES // (4 * 64 * 2) + 1  # two copies of the table pass the limit
+    with pytest.raises(ValueError, match=r"64 MB.*fewer steps or a smaller table"):
+        trace_updates([[1]], SGD, num_embeddings=rows, embedding_dim=64, lr=0.1)
+    # optimizer state counts too: Adam keeps two more tables per step
+    with pytest.raises(ValueError, match="64 MB"):
+        trace_updates([[1]] * 40, torch.optim.Adam, num_embeddings=10_000, embedding_dim=16)
+    assert isinstance(
+        trace_updates([[1]] * 40, SGD, num_embeddings=10_000, embedding_dim=16, lr=0.1),
+        UpdateTrace,
     )
-    norms = torch.linalg.vector_norm(delta, dim=1)
-    assert norms[0] == 0  # the square of 1e-30 underflows in float32
-    assert torch.equal(_moved(delta, norms), delta.abs().amax(dim=1).ne(0))
-    assert _moved(delta, norms).tolist() == [True, False, True, True, True]
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "match"),
+    [
+        (dict(schedule=[[1]], optimizer="sgd"), TypeError, r"string 'sgd'.*torch\.optim\.SGD"),
+        (dict(schedule=[[1]], optimizer=torch.nn.Linear), TypeError, "Optimizer subclass"),
+        (dict(schedule=[[1]], momentun=0.9), TypeError, r"'momentun' \(did you mean 'momentum'"),
+        (dict(schedule=[[1]], lr=float("nan")), ValueError, r"lr must be a finite number, got nan"),
+        (dict(schedule=[[1]], lr="x"), TypeError, r"lr must be a number, got 'x'"),
+        (dict(schedule=[[1]], weight_decay=float("inf")), ValueError, "weight_decay must be a fin"),
+        (dict(schedule=[[1]], lr=-1.0), ValueError, r"SGD\(lr=-1.0\) refused.*learning rate"),
+        (dict(schedule=[[1]], seed=None), TypeError, "seed must be an int, got None"),
+        (dict(schedule=[[1]], loss="mse"), ValueError, "loss must be one of sum, square"),
+        (dict(schedule=[[1]], sparse="yes"), TypeError, "sparse must be True or False"),
+        (dict(schedule=[]), ValueError, "schedule is empty"),
+        (dict(schedule=[[]]), ValueError, r"schedule\[0\] is an empty batch"),
+        (dict(schedule=[[1], []]), ValueError, r"schedule\[1\] is an empty batch"),
+        (dict(schedule=[1, 2]), TypeError, r"schedule\[0\] is the number 1"),
+        (dict(schedule="12"), TypeError, "schedule must be a list of id batches"),
+        (dict(schedule=[[1.0]]), TypeError, r"schedule\[0\].*torch\.float32"),
+        (dict(schedule=[[-1]]), ValueError, r"schedule\[0\].*negative"),
+        (dict(schedule=[[1], [7]]), ValueError, r"schedule\[1\].*max_id \+ 1 = 8"),
+        (dict(schedule=[torch.tensor([1], dtype=torch.int16)]), TypeError, "torch.int16"),
+        (dict(schedule=[[1]], num_embeddings=0), ValueError, "num_embeddings must be an int >="),
+        (dict(schedule=[[1]], embedding_dim=2.0), TypeError, "embedding_dim must be an int"),
+    ],
+)
+def test_bad_inputs_name_the_problem(call, error, match):
+    call = {"optimizer": SGD, "num_embeddings": 5, "embedding_dim": 2, "lr": 0.1, **call}
+    schedule, optimizer = call.pop("schedule"), call.pop("optimizer")
+    with pytest.raises(error, match=match):
+        trace_updates(schedule, optimizer, **call)

@@ -4,6 +4,7 @@ import base64
 
 import matplotlib.pyplot as plt
 import pytest
+import torch
 
 from embedlib.trace import trace_updates
 from embedlib.widgets.step_through import step_through, step_through_frames
@@ -47,7 +48,7 @@ def test_refused_combination_shows_pytorchs_message_instead_of_a_plot():
     before = view.image.value
     controls["optimizer"].value = "adam"
     controls["sparse"].value = True
-    refused = trace_updates([[1]], num_embeddings=4, embedding_dim=2, optimizer="adam", sparse=True)
+    refused = trace_updates([[1]], torch.optim.Adam, num_embeddings=4, embedding_dim=2, sparse=True)
     texts = " ".join(t.get_text() for t in view.fig.texts)
     assert refused.message in texts
     assert not view.fig.axes[0].get_visible()
@@ -94,7 +95,8 @@ def test_frames_look_like_a_fresh_full_render_of_each_step():
     demo = step_through_frames(configs, schedule, num_embeddings=6, embedding_dim=3)
     frames = pngs(demo)  # SGD steps 0..2, then Adam steps 0..2 (one figure, updated and blitted)
     for i, (kwargs, step) in enumerate([(c, s) for c in configs.values() for s in range(3)]):
-        trace = trace_updates(schedule, num_embeddings=6, embedding_dim=3, **kwargs)
+        optimizer = {"sgd": torch.optim.SGD, "adam": torch.optim.Adam}[kwargs["optimizer"]]
+        trace = trace_updates(schedule, optimizer, num_embeddings=6, embedding_dim=3, lr=0.1)
         full = render_png(plot_step(trace, step))
         a, b = (np.asarray(Image.open(io.BytesIO(p)).convert("RGB")) for p in (frames[i], full))
         assert np.any(a != b, axis=-1).mean() < 0.02, (kwargs, step)
