@@ -44,10 +44,10 @@ def new_figure(
     return fig, fig.subplots(nrows, ncols, **subplot_kw)
 
 
-def check_count(name: str, count: int, limit: int, fix: str) -> None:
+def check_limit(name: str, count: int, limit: int, fix: str) -> None:
     """Refuse ``count`` things (rows, bins, steps) above what a plot can draw.
 
-    >>> check_count("bins", 10**9, MAX_BINS, "pass bins=100")
+    >>> check_limit("bins", 10**9, MAX_BINS, "pass bins=100")
     Traceback (most recent call last):
     ...
     ValueError: bins is 1,000,000,000, more than this plot draws (at most 1,000); pass bins=100

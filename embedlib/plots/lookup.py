@@ -19,7 +19,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from embedlib.lookup import LookupTrace
-from embedlib.plots._figure import MAX_ROWS, SMALL, check_count, new_figure
+from embedlib.plots._figure import MAX_ROWS, SMALL, check_limit, new_figure
 
 __all__ = ["plot_lookup"]
 
@@ -91,9 +91,9 @@ def _check(trace: object) -> None:
         raise TypeError(f"trace must be a LookupTrace, got {type(trace).__name__}; "
                         "make one with embedlib.trace_lookup(embedding, ids)")  # fmt: skip
     fix = "trace a slice of the input, e.g. ids[:8], or a smaller table"
-    check_count("the number of ids", trace.ids.numel(), _MAX_IDS, fix)
-    check_count("the table's num_embeddings", trace.weight.shape[0], MAX_ROWS, fix)
-    check_count("the table's embedding_dim", trace.weight.shape[1], _MAX_DIM, fix)
+    check_limit("the number of ids", trace.ids.numel(), _MAX_IDS, fix)
+    check_limit("the table's num_embeddings", trace.weight.shape[0], MAX_ROWS, fix)
+    check_limit("the table's embedding_dim", trace.weight.shape[1], _MAX_DIM, fix)
 
 
 def plot_lookup(

@@ -8,7 +8,7 @@ import torch
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from embedlib.plots._figure import MAX_ROWS, SMALL, check_count, new_figure
+from embedlib.plots._figure import MAX_ROWS, SMALL, check_limit, new_figure
 
 __all__ = ["plot_row_norms"]
 
@@ -28,7 +28,7 @@ def _as_list(name: str, values: object, rows: int | None = None) -> list[float]:
         raise TypeError(
             f"{name} must be a 1-D tensor or a sequence of numbers, got {type(values).__name__}"
         )
-    check_count(f"len({name})", len(values), MAX_ROWS, "plot a slice of the rows, e.g. [:50]")
+    check_limit(f"len({name})", len(values), MAX_ROWS, "plot a slice of the rows, e.g. [:50]")
     try:
         numbers = [float(v) for v in values]
     except (TypeError, ValueError) as error:

@@ -19,7 +19,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.text import Text
 
-from embedlib.plots._figure import MAX_ROWS, SMALL, check_count, new_figure
+from embedlib.plots._figure import MAX_ROWS, SMALL, check_limit, new_figure
 from embedlib.trace import RefusedCombination, UpdateTrace
 
 __all__ = ["plot_update_trace"]
@@ -35,9 +35,9 @@ def _check(trace: object) -> UpdateTrace:
                         f"{type(trace).__name__}")  # fmt: skip
     rows, dim = trace.initial_weight.shape
     fix = "trace fewer steps or a smaller table"
-    check_count("the trace's number of steps", len(trace.steps), _MAX_STEPS, fix)
-    check_count("the table's num_embeddings", rows, MAX_ROWS, fix)
-    check_count("the table's embedding_dim", dim, _MAX_DIM, fix)
+    check_limit("the trace's number of steps", len(trace.steps), _MAX_STEPS, fix)
+    check_limit("the table's num_embeddings", rows, MAX_ROWS, fix)
+    check_limit("the table's embedding_dim", dim, _MAX_DIM, fix)
     return trace
 
 
@@ -75,24 +75,28 @@ def plot_update_trace(trace: UpdateTrace, *, ax: Axes | None = None) -> Figure:
 
 def _step_figure(rows: int, dim: int) -> Figure:
     """The figure the step-through widgets redraw: the change heatmap and per-row change bars."""
-    check_count("num_embeddings", rows, MAX_ROWS, "step through a smaller table")
-    check_count("embedding_dim", dim, _MAX_DIM, "step through a smaller table")
-    fig, (heat_ax, bar_ax) = new_figure(ncols=2, figsize=(7, 3.6), layout=None)
-    fig.subplots_adjust(left=0.1, right=0.97, bottom=0.3, top=0.8, wspace=0.1)  # fixed: cheap
+    check_limit("num_embeddings", rows, MAX_ROWS, "step through a smaller table")
+    check_limit("embedding_dim", dim, _MAX_DIM, "step through a smaller table")
+    fig, (heat_ax, bar_ax) = new_figure(ncols=2, figsize=(7, 3.8), layout=None)
+    fig.subplots_adjust(left=0.1, right=0.97, bottom=0.31, top=0.81, wspace=0.1)  # fixed: cheap
     heat_ax.imshow(np.zeros((rows, dim)), cmap="RdBu_r", aspect="auto", interpolation="nearest")
-    marks = {"s": 30, "clip_on": False}
-    heat_ax.scatter([], [], marker=">", c=BATCH_COLOR, label="looked up", **marks)
-    heat_ax.scatter([], [], marker="<", c=CHANGED_COLOR, label="changed", **marks)
-    heat_ax.set(xlim=(-1.0, dim), xlabel="dimension", ylabel="row (id)")
-    heat_ax.legend(bbox_to_anchor=(0.5, -0.2), **_BELOW)
+    for marker, color in ((">", BATCH_COLOR), ("<", CHANGED_COLOR)):
+        heat_ax.scatter([], [], marker=marker, c=color, s=30, clip_on=False)
+    heat_ax.set(xlim=(-1.0, dim), xticks=range(dim), xlabel="dimension", ylabel="row (id)")
     for color in (BATCH_COLOR, CHANGED_COLOR):  # one Line2D per colour: cheap to redraw live
         bar_ax.plot([], [], color=color, lw=max(1.0, 70 / rows), solid_capstyle="butt")
     # A fixed scale (relative to the run's largest change) keeps the axes still between steps,
     # so a live widget redraws only the data; the largest change is in the title.
     bar_ax.set(ylim=(rows - 0.5, -0.5), xlim=(0, 1.05), xlabel="|row change| / largest",
                yticks=[])  # fmt: skip
-    lines = [Line2D([], [], color=c) for c in (BATCH_COLOR, CHANGED_COLOR)]
-    bar_ax.legend(lines, ["looked up", "moved, no gradient"], bbox_to_anchor=(0.5, -0.2), **_BELOW)
+    keys = [
+        Line2D([], [], ls="", marker=m, color=c)
+        for m, c in ((">", BATCH_COLOR), ("<", CHANGED_COLOR))
+    ]
+    keys += [Line2D([], [], color=c, lw=4) for c in (BATCH_COLOR, CHANGED_COLOR)]
+    labels = ["looked up this step", "changed this step", "bar: a looked-up row",
+              "bar: moved without a gradient"]  # fmt: skip
+    fig.legend(keys, labels, loc="lower center", ncol=2, fontsize=SMALL, frameon=False)
     fig.text(0.5, 0.5, "", ha="center", va="center", fontsize=SMALL + 1, color="darkred",
              gid="refusal")  # fmt: skip
     return fig
@@ -118,8 +122,8 @@ def _show_step(fig: Figure, trace: UpdateTrace, step: int) -> str:
     heat_ax, bar_ax = fig.axes[0], fig.axes[1]
     if heat_ax.images[0].get_array().shape != delta.shape:
         raise ValueError("the figure was drawn for a table of another shape; make a new one")
-    for ax in fig.axes:
-        ax.set_visible(True)
+    for artist in (*fig.axes, *fig.legends):
+        artist.set_visible(True)
     _refusal(fig).set_text("")
     largest = float(deltas.abs().max()) or 1.0  # one colour scale for every step: frames compare
     heat_ax.images[0].set_data(delta)
@@ -147,8 +151,8 @@ def _show_step(fig: Figure, trace: UpdateTrace, step: int) -> str:
 def _show_refusal(fig: Figure, refused: RefusedCombination) -> str:
     """Hide a ``_step_figure``'s panels and write PyTorch's refusal instead; return alt text."""
     message = f"{refused.error_type}: {refused.message}"
-    for ax in fig.axes:
-        ax.set_visible(False)
+    for artist in (*fig.axes, *fig.legends):
+        artist.set_visible(False)
     fig.suptitle("")
     _refusal(fig).set_text(
         f"PyTorch refused {refused.config.label}:\n" + textwrap.fill(message, 70)

@@ -94,8 +94,7 @@ class BlitRenderer:
         for artist in self._overlay():
             self.fig.draw_artist(artist)
         image = Image.frombuffer("RGBA", self.canvas.get_width_height(), self.canvas.buffer_rgba())
-        if palette:
-            image = image.convert("RGB").quantize(256, Image.Quantize.FASTOCTREE)
+        image = _palette(image) if palette else image.convert("RGB")  # figures are opaque
         buffer = io.BytesIO()
         image.save(buffer, format="png", compress_level=6 if palette else 1)
         return buffer.getvalue()
@@ -120,3 +119,14 @@ class BlitRenderer:
         self._background = self.canvas.copy_from_bbox(self.fig.bbox)
         self._layout = self._layout_key()  # after the draw: a layout engine may move axes
         self.full_draws += 1
+
+
+def _palette(image: Image.Image) -> Image.Image:
+    """256 colours (fast octree), with the colour nearest white snapped to white (background)."""
+    image = image.convert("RGB").quantize(256, Image.Quantize.FASTOCTREE)
+    colors = image.getpalette()  # [r, g, b, r, g, b, ...]
+    triples = [colors[i : i + 3] for i in range(0, len(colors), 3)]
+    white = min(range(len(triples)), key=lambda i: sum(255 - c for c in triples[i]))
+    colors[3 * white : 3 * white + 3] = [255, 255, 255]
+    image.putpalette(colors)
+    return image

@@ -12,7 +12,7 @@ import ipywidgets as widgets
 import torch
 from matplotlib.figure import Figure
 
-from embedlib.init import INIT_SCHEMES, make_table, scheme_density, table_stats
+from embedlib.init import INIT_SCHEMES, make_table, scheme_density
 from embedlib.plots._figure import SMALL, new_figure
 from embedlib.plots.distribution import _check_bins, _histogram
 from embedlib.widgets.blit import BlitRenderer
@@ -60,12 +60,13 @@ def _histogram_figure(bins: int, seed: int) -> tuple[Figure, Callable[[str, int,
         )
         measured.set_text(f"measured ({n * d:,} values)")
         theory_label.set_text(f"{name} theory")
-        stats, std = table_stats(weight), INIT_SCHEMES[name].theoretical_std(n, d)
-        ax.set_title(f"{name}, {n} x {d}: std {stats.std:.4f} (theory {std:.4f})\n"
-                     f"mean row norm {stats.mean_row_norm:.3f}", fontsize=SMALL + 1)  # fmt: skip
+        std, theory = weight.std(correction=0).item(), INIT_SCHEMES[name].theoretical_std(n, d)
+        row_norm = weight.norm(dim=1).mean().item()
+        ax.set_title(f"{name}, {n} x {d}: std {std:.4f} (theory {theory:.4f})\n"
+                     f"mean row norm {row_norm:.3f}", fontsize=SMALL + 1)  # fmt: skip
         return (f"Histogram of the {n * d:,} values of a {n} x {d} table filled by {name}, with "
-                f"the theoretical density on top: std {stats.std:.4f} against {std:.4f} in "
-                f"theory; mean row norm {stats.mean_row_norm:.3f}.")  # fmt: skip
+                f"the theoretical density on top: std {std:.4f} against {theory:.4f} in "
+                f"theory; mean row norm {row_norm:.3f}.")  # fmt: skip
 
     return fig, show
 

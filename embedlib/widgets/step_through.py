@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import inspect
+import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -34,6 +35,16 @@ _SETTINGS: tuple[tuple[str, type, Mapping[str, Any]], ...] = (
 )
 _OPTIMIZERS = {cls.__name__: cls for cls in (torch.optim.SGD, torch.optim.Adam, torch.optim.AdamW,
                torch.optim.SparseAdam, torch.optim.Adagrad, torch.optim.RMSprop)}  # fmt: skip
+
+
+def _setting(label: str, kwargs: dict[str, Any]) -> tuple[str, type, dict[str, Any]]:
+    """Pending deprecation: a setting in the old form, optimizer named by a string."""
+    warnings.warn("step_through_frames takes (label, optimizer class, kwargs) settings",
+                  PendingDeprecationWarning, stacklevel=3)  # fmt: skip
+    names = {key.lower(): cls for key, cls in _OPTIMIZERS.items()}
+    name = kwargs.pop("optimizer", "sgd")
+    optimizer = names.get(name.replace("_", "") if isinstance(name, str) else name, name)
+    return label, optimizer, {"lr": 0.1, **kwargs}
 
 
 def _looked_up(batch: object) -> str:
@@ -64,6 +75,8 @@ def step_through_frames(
     >>> [type(c).__name__ for c in demo.children[0].children]
     ['Play', 'SelectionSlider']
     """
+    if isinstance(settings, Mapping):  # the old {label: {"optimizer": "sgd", ...}} form
+        settings = [_setting(label, dict(kwargs)) for label, kwargs in settings.items()]
     if len(settings) == 0 or any(len(s) != 3 or not isinstance(s[2], Mapping) for s in settings):
         raise ValueError("settings must be a non-empty list of (label, optimizer class, kwargs), "
                          "e.g. [('SGD', torch.optim.SGD, {'lr': 0.1})]")  # fmt: skip
@@ -138,7 +151,7 @@ def step_through(
         result = trace_updates(
             schedule, controls["optimizer"].value, num_embeddings=num_embeddings,
             embedding_dim=embedding_dim, sparse=controls["sparse"].value,
-            **{name: value for name, value in options.items() if name in accepted},
+            **{name: value for name, value in options.items() if name in accepted and value},
         )  # fmt: skip
         if isinstance(result, RefusedCombination):
             return _show_refusal(fig, result)
