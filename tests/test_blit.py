@@ -70,6 +70,3 @@ def test_palette_keeps_the_white_background_white():
 def test_bad_arguments():
     with pytest.raises(TypeError, match="must be a matplotlib Figure"):
         BlitRenderer("figure")
-    fig, _ = new_figure(figsize=(1, 1))
-    with pytest.raises(ValueError, match="dpi must be a positive"):
-        BlitRenderer(fig, dpi=0)

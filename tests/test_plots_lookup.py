@@ -56,10 +56,11 @@ def test_only_unused_rows_are_dimmed(trace):
 def test_plot_lookup_draws_into_a_given_axes_and_keeps_it():
     fig, ax = plt.subplots()
     ax.plot([0, 1], [0, 1], label="caller's line")
-    out = plot_lookup(trace_lookup(torch.randn(4, 2), torch.tensor(3)), ax=ax, annotate=False)
+    out = plot_lookup(trace_lookup(torch.randn(41, 2), torch.tensor(3)), ax=ax)
     assert out is fig
     assert ax.lines and "x = 3" in texts(fig)
-    assert not any(t.get_text() == "0.00" for t in ax.texts)  # annotate=False honoured
+    # the 82-value table is too big to write its values in; the one output row is not
+    assert sum("." in t.get_text() for t in ax.texts) == 2
     plt.close(fig)
 
 

@@ -53,7 +53,7 @@ def test_bad_input_messages():
         init_explorer(schemes=["gauss"])
     with pytest.raises(ValueError, match="embedding_dim_options must be"):
         init_explorer(embedding_dim_options=(0,))
-    with pytest.raises(ValueError, match=r"bins is 100,000, more than this plot draws"):
+    with pytest.raises(ValueError, match=r"bins must be at most 1,000, got 100,000"):
         init_explorer(bins=100_000)
     with pytest.raises(ValueError, match=r"\(scheme, num_embeddings, embedding_dim\)"):
         init_explorer_frames([("normal", 10)])

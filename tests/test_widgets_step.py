@@ -1,12 +1,13 @@
 """Step-through: controls change the picture; frames are every step of every setting, in order."""
 
+import itertools
 import warnings
 
 import pytest
 import torch
 from widget_helpers import differing_fraction, frames_in
 
-from embedlib.plots.updates import _show_step, _step_figure
+from embedlib.plots.updates import _show_refusal, _show_step, _step_figure
 from embedlib.trace import trace_updates
 from embedlib.widgets.blit import BlitRenderer
 from embedlib.widgets.step_through import step_through, step_through_frames
@@ -67,22 +68,25 @@ def test_frames_are_every_step_of_every_setting_as_a_fresh_render_shows_it():
     dropdown, play, slider = demo.children[0].children
     assert dropdown.options == ("SGD", "Adam sparse", "Adagrad")
     assert (play.max, slider.options) == (2, ("0", "1", "2"))
-    frames = frames_in(demo)  # SGD steps 0..2, then Adagrad's (Adam sparse is refused: text)
-    assert len(frames) == 6
-    refused = demo.children[1].children[1].children
-    assert all(
-        "PyTorch refused" in f.value and f"step {i}:" in f.value for i, f in enumerate(refused)
-    )
-    for (png, alt), (label, optimizer, kwargs, step) in zip(
-        frames,
-        [(s[0], s[1], s[2], k) for s in (SETTINGS[0], SETTINGS[2]) for k in range(3)],
-        strict=True,
+    frames = frames_in(demo)  # SGD steps 0..2, Adam sparse's refusal at each step, Adagrad's
+    assert len(frames) == 9
+    refused = trace_updates(SCHEDULE, torch.optim.Adam, num_embeddings=6, embedding_dim=3,
+                            lr=0.1, sparse=True)  # fmt: skip
+    captions = [f.value.split("embedlib-caption")[1] for f in demo.children[1].children[1].children]
+    assert [c.startswith(f'">step {i}: looked up') for i, c in enumerate(captions)] == [True] * 3
+    for (png, alt), (setting, step) in zip(
+        frames, itertools.product(SETTINGS, range(3)), strict=True
     ):
+        label, optimizer, kwargs = setting
         trace = trace_updates(SCHEDULE, optimizer, num_embeddings=6, embedding_dim=3, **kwargs)
         fig = _step_figure(6, 3)
-        _show_step(fig, trace, step)
+        if label == "Adam sparse":
+            assert trace.message == refused.message and alt.startswith("PyTorch refused Adam")
+            _show_refusal(fig, trace)
+        else:
+            assert alt.startswith(f"Step {step} of {trace.config.label}")
+            _show_step(fig, trace, step)
         assert differing_fraction(png, BlitRenderer(fig).render()) < 0.002, (label, step)
-        assert alt.startswith(f"Step {step} of {trace.config.label}")
     assert sum(len(png) for png, _ in frames) / len(frames) <= 25_000  # 2x pixels, 256 colours
 
 

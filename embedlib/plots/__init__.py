@@ -1,41 +1,25 @@
 """Matplotlib views of embedlib results; every function returns a Figure (see ``_figure``)."""
 
-from embedlib.plots.cost import (
-    plot_cost,
-)
-from embedlib.plots.curves import (
-    plot_loss_curves,
-)
+from embedlib.plots.cost import plot_cost
+from embedlib.plots.curves import plot_loss_curves
 from embedlib.plots.distribution import (
     plot_row_norms_by_scheme,
     plot_scaling_with_dim,
     plot_scheme_grid,
     plot_weight_histogram,
 )
-from embedlib.plots.lookup import (
-    plot_lookup,
-)
-from embedlib.plots.norms import (
-    plot_row_norms,
-)
-from embedlib.plots.updates import (
-    plot_update_trace,
-)
+from embedlib.plots.lookup import plot_lookup
+from embedlib.plots.norms import plot_row_norms
+from embedlib.plots.updates import plot_update_trace
 
 __all__ = [
-    # embedlib.plots.cost
-    "plot_cost",
-    # embedlib.plots.curves
-    "plot_loss_curves",
-    # embedlib.plots.distribution
-    "plot_row_norms_by_scheme",
+    "plot_cost",  # embedlib.plots.cost
+    "plot_loss_curves",  # embedlib.plots.curves
+    "plot_row_norms_by_scheme",  # embedlib.plots.distribution
     "plot_scaling_with_dim",
     "plot_scheme_grid",
     "plot_weight_histogram",
-    # embedlib.plots.lookup
-    "plot_lookup",
-    # embedlib.plots.norms
-    "plot_row_norms",
-    # embedlib.plots.updates
-    "plot_update_trace",
+    "plot_lookup",  # embedlib.plots.lookup
+    "plot_row_norms",  # embedlib.plots.norms
+    "plot_update_trace",  # embedlib.plots.updates
 ]

@@ -1,12 +1,10 @@
-"""What every embedlib figure shares: its size convention, its smallest text, its size limits.
+"""What every embedlib figure shares: its scale, its smallest text, its size limits.
 
-* ``DPI = 96``: at its natural size a figure is ``figsize * 96`` CSS pixels, so a point in the
-  figure is a point on screen; no text is smaller than ``SMALL`` (10 pt).
-* Figures are bare ``matplotlib.figure.Figure`` objects, not registered with pyplot: a cell shows
-  one exactly once, when it returns it, and it is freed with it (pyplot would show it again at
-  the end of any cell that draws while interactive mode is on, and keep it until closed).
-* Plots draw one artist per row, bar or bin, so each has a stated limit and refuses more with
-  a ValueError that says how to get under it, instead of hanging or allocating gigabytes.
+* ``DPI = 96``: a figure's natural size is ``figsize * 96`` CSS pixels (a point is a point on
+  screen); no text is smaller than ``SMALL`` (10 pt). Figures are not registered with pyplot:
+  a cell shows one once, when it returns it.
+* Plots draw an artist per row, bar or bin, so each has a stated limit and refuses more with a
+  ValueError saying how to get under it, instead of hanging or allocating gigabytes.
 """
 
 from __future__ import annotations
@@ -45,14 +43,13 @@ def new_figure(
 
 
 def check_limit(name: str, count: int, limit: int, fix: str) -> None:
-    """Refuse ``count`` things (rows, bins, steps) above what a plot can draw.
-
-    >>> check_limit("bins", 10**9, MAX_BINS, "pass bins=100")
-    Traceback (most recent call last):
-    ...
-    ValueError: bins is 1,000,000,000, more than this plot draws (at most 1,000); pass bins=100
-    """
+    """Refuse ``count`` things (rows, ids, steps) above what a plot can draw, saying ``fix``."""
     if count > limit:
         raise ValueError(
             f"{name} is {count:,}, more than this plot draws (at most {limit:,}); {fix}"
         )
+
+
+def rows_text(mask: Any) -> str:
+    """The row ids where a bool mask is true, for alt text: ``"1, 2"`` or ``"none"``."""
+    return ", ".join(str(i) for i, on in enumerate(mask) if on) or "none"

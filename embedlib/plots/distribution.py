@@ -13,38 +13,14 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from torch import Tensor
 
+from embedlib._checks import check_count, check_table
 from embedlib.init import INIT_SCHEMES, scheme_density, table_stats
-from embedlib.plots._figure import MAX_BINS, MAX_VALUES, SMALL, check_limit, new_figure
+from embedlib.plots._figure import MAX_BINS, MAX_VALUES, SMALL, new_figure
 
-__all__ = [
-    "plot_row_norms_by_scheme",
-    "plot_scaling_with_dim",
-    "plot_scheme_grid",
-    "plot_weight_histogram",
-]
+__all__ = ["plot_row_norms_by_scheme", "plot_scaling_with_dim", "plot_scheme_grid",
+           "plot_weight_histogram"]  # fmt: skip
 
 Curve = tuple[Tensor, Tensor]  # (x, pdf)
-
-
-def _check_table(weight: object, name: str = "weight") -> Tensor:
-    if not isinstance(weight, Tensor):
-        raise TypeError(f"{name} must be a 2-D float tensor, got {type(weight).__name__}; "
-                        "pass module.weight")  # fmt: skip
-    if weight.dim() != 2 or weight.numel() == 0:
-        raise ValueError(f"{name} must be a non-empty 2-D table (num_embeddings, embedding_dim), "
-                         f"got shape {tuple(weight.shape)}")  # fmt: skip
-    if not weight.is_floating_point():
-        raise TypeError(f"{name} has dtype {weight.dtype}; pass a float table, e.g. w.float()")
-    return weight.detach()
-
-
-def _check_bins(bins: object) -> int:
-    if not isinstance(bins, int) or isinstance(bins, bool):
-        raise TypeError(f"bins must be an int, got {type(bins).__name__}")
-    if bins < 1:
-        raise ValueError(f"bins must be a positive int, got {bins}")
-    check_limit("bins", bins, MAX_BINS, "pass bins=100")
-    return bins
 
 
 def _histogram(weight: Tensor, bins: int, name: str = "weight") -> tuple[Tensor, Tensor, int]:
@@ -56,7 +32,8 @@ def _histogram(weight: Tensor, bins: int, name: str = "weight") -> tuple[Tensor,
     >>> read, len(edges), float((heights * edges.diff()).sum())
     (6, 5, 1.0)
     """
-    table, bins = _check_table(weight, name), _check_bins(bins)
+    table = check_table(weight, name).detach()
+    bins = check_count(bins, "bins", high=MAX_BINS)
     n, d = table.shape
     every = math.ceil(n * d / MAX_VALUES)  # a strided view: no copy of a big table
     values = table[::every, :: math.ceil(d / MAX_VALUES)].flatten().float()
@@ -83,6 +60,23 @@ def _curves(densities: object, table: Tensor, lo: float, hi: float) -> dict[str,
     x = torch.linspace(lo, hi, 801)
     n, d = table.shape
     return {s: (x, scheme_density(s, x, num_embeddings=n, embedding_dim=d)) for s in densities}
+
+
+def _scheme_panel(ax: Axes, name: str, weight: Tensor, bins: int) -> tuple[float, float]:
+    """Draw, or redraw in place, a scheme's histogram and theoretical pdf; return (std, theory)."""
+    heights, edges, _ = _histogram(weight, bins, f"tables[{name!r}]")
+    lo, hi = edges[0].item(), edges[-1].item()
+    x = torch.linspace(lo - 0.15 * (hi - lo), hi + 0.15 * (hi - lo), 401)
+    n, d = weight.shape
+    pdf = scheme_density(name, x, num_embeddings=n, embedding_dim=d)
+    if not ax.patches:  # the first call creates the artists; later calls update them
+        ax.stairs([0.0], [0.0, 1.0], fill=True, color="C0", alpha=0.6, label="measured")
+        ax.plot([], [], color="C1", lw=1.8)
+    ax.patches[0].set_data(heights.numpy(), edges.numpy())
+    ax.lines[0].set_data(x.numpy(), pdf.numpy())
+    ax.lines[0].set_label(f"{name} theory")
+    ax.set(xlim=(x[0].item(), x[-1].item()), ylim=(0, 1.1 * max(heights.max(), pdf.max()).item()))
+    return weight.std(correction=0).item(), INIT_SCHEMES[name].theoretical_std(n, d)
 
 
 def plot_weight_histogram(
@@ -153,16 +147,8 @@ def plot_scheme_grid(
     fig.subplots_adjust(left=0.1 / width, right=1 - 0.1 / width, bottom=0.3 / height,
                         top=1 - 0.5 / height, wspace=0.08, hspace=0.75)  # fmt: skip
     for ax, (name, weight) in zip(axes.flat, tables.items(), strict=False):
-        heights, edges, _ = _histogram(weight, bins, f"tables[{name!r}]")
-        ax.stairs(heights.numpy(), edges.numpy(), fill=True, color="C0", alpha=0.6)
-        lo, hi = edges[0].item(), edges[-1].item()
-        x = torch.linspace(lo - 0.1 * (hi - lo), hi + 0.1 * (hi - lo), 401)
-        n, d = weight.shape
-        ax.plot(x.numpy(), scheme_density(name, x, num_embeddings=n, embedding_dim=d).numpy(),
-                color="C1", lw=1.5)  # fmt: skip
-        theory = INIT_SCHEMES[name].theoretical_std(n, d)
-        ax.set_title(f"{name}\nstd {weight.std().item():.3g} (theory {theory:.3g})",
-                     fontsize=SMALL)  # fmt: skip
+        std, theory = _scheme_panel(ax, name, weight, bins)
+        ax.set_title(f"{name}\nstd {std:.3g} (theory {theory:.3g})", fontsize=SMALL)
         ax.tick_params(labelsize=SMALL)
         ax.locator_params(axis="x", nbins=4)  # narrow panels: keep tick labels apart
         ax.set_yticks([])
@@ -186,7 +172,7 @@ def plot_row_norms_by_scheme(
     """
     if not isinstance(tables, Mapping) or not tables:
         raise ValueError("tables must be a non-empty {label: table} mapping")
-    norms = [table_stats(_check_table(w, f"tables[{k!r}]")).row_norms for k, w in tables.items()]
+    norms = [table_stats(check_table(w, f"tables[{k!r}]")).row_norms for k, w in tables.items()]
     if ax is None:
         _fig, ax = new_figure(figsize=figsize)
     ax.boxplot([n.numpy() for n in norms], showfliers=False)

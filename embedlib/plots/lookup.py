@@ -65,11 +65,15 @@ def _draw_table(ax: Axes, weight: torch.Tensor, lit: list[int], left: float, top
     return right
 
 
-def _draw_arrows(ax: Axes, ids: torch.Tensor, ids_top: float, pitch: float, table_top: float,
-                 xs: tuple[float, float, float]) -> None:  # fmt: skip
+def _draw_arrows(ax: Axes, trace: LookupTrace, ids_top: float, pitch: float, table_top: float,
+                 xs: tuple[float, float, float, float]) -> None:  # fmt: skip
     """Label each id with its position, arrow it to its row, and its row to its output row."""
-    table_left, table_right, out_left = xs
-    out_right = ax.images[-1].get_extent()[1]
+    table_left, table_right, out_left, out_right = xs
+    ids = trace.ids
+    heading = {"ha": "center", "va": "bottom", "fontsize": SMALL + 1}
+    ax.text(_GAP - 0.8, ids_top - 0.4, f"ids {tuple(ids.shape)}", **heading)
+    out_title = f"output {tuple(trace.output.shape)}"
+    ax.text((out_left + out_right) / 2, ids_top - 0.4, out_title, **heading)
     flat = ids.reshape(-1).tolist()
     colors = {row: _ID_COLORS[i % len(_ID_COLORS)] for i, row in enumerate(sorted(set(flat)))}
     positions = itertools.product(*map(range, ids.shape))  # () for a scalar
@@ -101,13 +105,11 @@ def plot_lookup(
     *,
     ax: Axes | None = None,
     title: str | None = None,
-    annotate: bool | None = None,
     figsize: tuple[float, float] = (7.5, 3.5),
 ) -> Figure:
     """Draw a lookup: each id (with its position) points at its table row, which is copied out.
 
-    ``annotate`` writes the values in the cells (default: when the table is small). At most
-    32 ids, 200 rows and 64 columns.
+    Small tables show their values in the cells. At most 32 ids, 200 rows and 64 columns.
 
     >>> import torch
     >>> from embedlib.lookup import trace_lookup
@@ -132,18 +134,16 @@ def plot_lookup(
         fig, ax = new_figure(figsize=figsize, layout=None)
         fig.subplots_adjust(left=0.01, right=0.99, bottom=0.01, top=0.92 if title else 0.99)
     table_left = 2 * _GAP
-    small = rows * dim <= 80 if annotate is None else annotate
-    table_right = _draw_table(ax, weight, ids, table_left, table_top, cell_w, norm, small)
+    table_right = _draw_table(
+        ax, weight, ids, table_left, table_top, cell_w, norm, rows * dim <= 80
+    )
     out_left = table_right + _GAP
-    small = n * dim <= 80 if annotate is None else annotate
     out_right = out_left
     if n:
-        out_right = _draw_block(ax, outputs, out_left, ids_top, cell_w, norm, small, pitch)
-    _draw_arrows(ax, trace.ids, ids_top, pitch, table_top, (table_left, table_right, out_left))
-    heading = {"ha": "center", "va": "bottom", "fontsize": SMALL + 1}
-    ax.text(_GAP - 0.8, ids_top - 0.4, f"ids {tuple(trace.ids.shape)}", **heading)
-    out_title = f"output {tuple(trace.output.shape)}"
-    ax.text((out_left + out_right) / 2, ids_top - 0.4, out_title, **heading)
+        out_right = _draw_block(ax, outputs, out_left, ids_top, cell_w, norm, n * dim <= 80, pitch)
+    _draw_arrows(
+        ax, trace, ids_top, pitch, table_top, (table_left, table_right, out_left, out_right)
+    )
     ax.set(xlim=(-0.2, out_right + 0.2), ylim=(height + 0.2, -1.6))
     ax.axis("off")
     if title:

@@ -17,20 +17,15 @@ BEFORE_COLOR, AFTER_COLOR, LIMIT_COLOR = "#9aa5b1", "#1f77b4", "#d62728"
 
 def _as_list(name: str, values: object, rows: int | None = None) -> list[float]:
     """Numbers from a 1-D tensor or a sequence: at most MAX_ROWS, and ``rows`` if given."""
-    if isinstance(values, torch.Tensor):
-        if values.dim() != 1:
-            raise ValueError(
-                f"{name} must be 1-D (one value per row), got shape {tuple(values.shape)}; "
-                "pass row_norms(weight) or a RenormResult's norms"
-            )
-        values = values.detach()
+    if isinstance(values, torch.Tensor) and values.dim() != 1:
+        raise ValueError(f"{name} must be 1-D (one value per row), got shape {tuple(values.shape)}"
+                         "; pass row_norms(weight) or a RenormResult's norms")  # fmt: skip
     if not isinstance(values, Sized) or isinstance(values, str | bytes):
-        raise TypeError(
-            f"{name} must be a 1-D tensor or a sequence of numbers, got {type(values).__name__}"
-        )
+        raise TypeError(f"{name} must be a 1-D tensor or a sequence of numbers, got "
+                        f"{type(values).__name__}")  # fmt: skip
     check_limit(f"len({name})", len(values), MAX_ROWS, "plot a slice of the rows, e.g. [:50]")
     try:
-        numbers = [float(v) for v in values]
+        numbers = [float(v) for v in values]  # type: ignore[union-attr]
     except (TypeError, ValueError) as error:
         raise TypeError(f"{name} must hold numbers only: {error}") from error
     if rows is not None and len(numbers) != rows:

@@ -19,14 +19,13 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.text import Text
 
-from embedlib.plots._figure import MAX_ROWS, SMALL, check_limit, new_figure
+from embedlib.plots._figure import MAX_ROWS, SMALL, check_limit, new_figure, rows_text
 from embedlib.trace import RefusedCombination, UpdateTrace
 
 __all__ = ["plot_update_trace"]
 
 BATCH_COLOR, CHANGED_COLOR = "black", "tab:orange"
 _MAX_STEPS, _MAX_DIM = 200, 64
-_BELOW = {"loc": "upper center", "fontsize": SMALL, "frameon": False, "ncol": 2}
 
 
 def _check(trace: object) -> UpdateTrace:
@@ -39,10 +38,6 @@ def _check(trace: object) -> UpdateTrace:
     check_limit("the table's num_embeddings", rows, MAX_ROWS, fix)
     check_limit("the table's embedding_dim", dim, _MAX_DIM, fix)
     return trace
-
-
-def _rows(mask: np.ndarray) -> str:
-    return ", ".join(map(str, np.flatnonzero(mask))) or "none"
 
 
 def plot_update_trace(trace: UpdateTrace, *, ax: Axes | None = None) -> Figure:
@@ -69,7 +64,8 @@ def plot_update_trace(trace: UpdateTrace, *, ax: Axes | None = None) -> Figure:
     ax.set(xlabel="step", ylabel="row (id)")
     ax.set_title(f"{trace.config.label}\nrow change per step (blank: unchanged)", fontsize=SMALL)
     looked_up = Line2D([], [], ls="", marker="o", mfc="white", mec=BATCH_COLOR)
-    ax.legend([looked_up], ["looked up in that step"], bbox_to_anchor=(0.5, -0.2), **_BELOW)
+    ax.legend([looked_up], ["looked up in that step"], loc="upper center", fontsize=SMALL,
+              frameon=False, bbox_to_anchor=(0.5, -0.2))  # fmt: skip
     return ax.figure
 
 
@@ -143,9 +139,9 @@ def _show_step(fig: Figure, trace: UpdateTrace, step: int) -> str:
         )
     fig.suptitle(f"{trace.config.label}: largest row change {largest_row:.3g}", fontsize=SMALL + 1)
     return (f"Step {step} of {trace.config.label}: heatmap of how each of the {rows} rows "
-            f"changed, and bars of each row's change. Looked up: rows {_rows(batch)}. Changed: "
-            f"rows {_rows(changed)}. Moved without being looked up: rows "
-            f"{_rows(changed & ~batch)}.")  # fmt: skip
+            f"changed, and bars of each row's change. Looked up: rows {rows_text(batch)}. Changed: "
+            f"rows {rows_text(changed)}. Moved without being looked up: rows "
+            f"{rows_text(changed & ~batch)}.")  # fmt: skip
 
 
 def _show_refusal(fig: Figure, refused: RefusedCombination) -> str:

@@ -6,27 +6,15 @@
   ``step_through_frames`` return a widget whose every frame is precomputed.
 """
 
-from embedlib.widgets.init_explorer import (
-    init_explorer,
-    init_explorer_frames,
-)
-from embedlib.widgets.max_norm import (
-    max_norm_explorer,
-    max_norm_frames,
-)
-from embedlib.widgets.step_through import (
-    step_through,
-    step_through_frames,
-)
+from embedlib.widgets.init_explorer import init_explorer, init_explorer_frames
+from embedlib.widgets.max_norm import max_norm_explorer, max_norm_frames
+from embedlib.widgets.step_through import step_through, step_through_frames
 
 __all__ = [
-    # embedlib.widgets.init_explorer
-    "init_explorer",
+    "init_explorer",  # embedlib.widgets.init_explorer
     "init_explorer_frames",
-    # embedlib.widgets.max_norm
-    "max_norm_explorer",
+    "max_norm_explorer",  # embedlib.widgets.max_norm
     "max_norm_frames",
-    # embedlib.widgets.step_through
-    "step_through",
+    "step_through",  # embedlib.widgets.step_through
     "step_through_frames",
 ]

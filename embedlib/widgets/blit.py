@@ -1,12 +1,10 @@
 """An optimisation a reader can skip: re-render a figure fast when only its data changed.
 
-Nothing here changes what a widget shows; it changes how fast it shows it. ``render`` returns
-the same picture as ``fig.savefig`` (tests compare them pixel by pixel), in a fraction of the
-time: most of a matplotlib render is text (tick labels, legends, axis labels), and a live widget
-usually changes only data (an image's values, bar lengths, a title). So the static part is drawn
-once and kept as a bitmap; each update restores it and draws just the artists that change (and
-the spines and in-axes legends, which a full draw puts on top of the data). Whenever the layout
-changes (axis limits, visibility, figure size), the next render is a full draw again.
+It changes how fast a widget shows a frame, not what it shows (tests compare its frames with a
+full render, pixel by pixel). Most of a render is text (ticks, labels, legends), and a widget
+update usually changes only data; so the rest is drawn once and kept as a bitmap, and each
+update restores it and draws just the data artists (with the spines and in-axes legends, which
+belong on top). A layout change (limits, visibility, size) makes the next render a full draw.
 """
 
 from __future__ import annotations
@@ -38,13 +36,11 @@ class BlitRenderer:
     (True, 1)
     """
 
-    def __init__(self, fig: Figure, *, dpi: float = 2 * DPI) -> None:
+    def __init__(self, fig: Figure) -> None:
         if not isinstance(fig, Figure):
             raise TypeError(f"fig must be a matplotlib Figure, got {type(fig).__name__}")
-        if dpi <= 0:
-            raise ValueError(f"dpi must be a positive number of dots per inch, got {dpi}")
         self.fig = fig
-        fig.set_dpi(dpi)
+        fig.set_dpi(2 * DPI)  # twice the pixels of its natural size
         self.canvas = FigureCanvasAgg(fig)
         self._background = None
         self._layout: tuple | None = None
@@ -52,14 +48,8 @@ class BlitRenderer:
         self.full_draws = 0
 
     def _overlay(self) -> list[Artist]:
-        """What is drawn over the cached bitmap, in drawing order.
-
-        Data artists (images, collections, lines, patches, texts, titles) change between
-        updates. Spines and legends inside the axes do not, but they must stay on top of the
-        data as in a full draw, so each axes' overlay is its data artists, spines and such a
-        legend, sorted by zorder. Tick labels, axis labels and legends placed outside the axes
-        stay in the bitmap: nothing is drawn over them.
-        """
+        """What is drawn over the bitmap, in zorder per axes as ``Axes.draw`` does: the data
+        artists, and the spines and in-axes legends that a full draw puts on top of them."""
         overlay: list[Artist] = []
         for ax in self.fig.axes:
             if not ax.get_visible():
@@ -74,13 +64,9 @@ class BlitRenderer:
 
     def _layout_key(self) -> tuple:
         """What the static bitmap depends on; a change forces a full draw."""
-        return (
-            tuple(self.fig.get_size_inches()),
-            tuple(
-                (ax.get_visible(), ax.get_xlim(), ax.get_ylim(), ax.get_position().bounds)
-                for ax in self.fig.axes
-            ),
-        )
+        axes = [(a.get_visible(), a.get_xlim(), a.get_ylim(), a.get_position().bounds)
+                for a in self.fig.axes]  # fmt: skip
+        return tuple(self.fig.get_size_inches()), tuple(axes)
 
     def render(self, *, palette: bool = False) -> bytes:
         """Return the figure as PNG bytes, with a full draw only when the layout changed.
@@ -125,8 +111,6 @@ def _palette(image: Image.Image) -> Image.Image:
     """256 colours (fast octree), with the colour nearest white snapped to white (background)."""
     image = image.convert("RGB").quantize(256, Image.Quantize.FASTOCTREE)
     colors = image.getpalette()  # [r, g, b, r, g, b, ...]
-    triples = [colors[i : i + 3] for i in range(0, len(colors), 3)]
-    white = min(range(len(triples)), key=lambda i: sum(255 - c for c in triples[i]))
-    colors[3 * white : 3 * white + 3] = [255, 255, 255]
-    image.putpalette(colors)
+    white = 3 * min(range(len(colors) // 3), key=lambda i: -sum(colors[3 * i : 3 * i + 3]))
+    image.putpalette([*colors[:white], 255, 255, 255, *colors[white + 3 :]])
     return image

@@ -1,13 +1,10 @@
 """Pictures in widgets, and the kernel-free form of a demo.
 
-A frame is a figure rendered at twice the pixels of its natural size (``DPI``: a point in the
-figure is a point on screen) and shown at that natural size, so it is sharp on high-density
-screens and never upscaled. ipywidgets 8's ``Image`` has no alt text (its only traits are
-format, width and height), so a frame is an ``ipywidgets.HTML`` holding an ``<img>`` with a
-data URI, an ``alt`` that says what it shows, and class ``embedlib-frame``.
-
-The kernel-free form (the website): every frame is rendered once into a ``Stack``; the controls
-are ``jslink``-ed to the Stacks, so the browser switches frames with no Python running.
+A frame is a figure rendered at twice the pixels of its natural size and shown at that size:
+sharp on high-density screens, never upscaled. ipywidgets 8's ``Image`` has no alt text (only
+format, width, height), so a frame is an ``ipywidgets.HTML`` holding an ``<img>`` (data URI)
+with an ``alt`` that says what it shows. Kernel-free (the website): every frame is rendered once
+into a ``Stack``, and the controls are ``jslink``-ed to the Stacks: no Python runs.
 """
 
 from __future__ import annotations
@@ -25,14 +22,7 @@ PLAY_INTERVAL_MS = 900
 
 
 def frame_html(png: bytes, alt: str, caption: str = "") -> str:
-    """An ``<img>`` shown at half the PNG's pixel width, with alt text and an optional caption.
-
-    >>> from embedlib.plots._figure import new_figure
-    >>> from embedlib.widgets.blit import BlitRenderer
-    >>> png = BlitRenderer(new_figure(figsize=(2, 1))[0]).render()  # 384 x 192 pixels
-    >>> frame_html(png, "an empty plot").split(" src=")[0]
-    '<img class="embedlib-frame" width="192" alt="an empty plot"'
-    """
+    """An ``<img>`` shown at half the PNG's pixel width, with alt text and an optional caption."""
     width = int.from_bytes(png[16:20], "big") // PIXEL_RATIO  # from the PNG's IHDR chunk
     src = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
     img = (f'<img class="embedlib-frame" width="{width}" alt="{html.escape(alt)}" src="{src}" '
@@ -41,12 +31,7 @@ def frame_html(png: bytes, alt: str, caption: str = "") -> str:
 
 
 def style_controls(controls: Sequence[widgets.Widget]) -> widgets.HBox:
-    """Lay out controls for a ~900 px output area: full labels, slider tracks >= 150 px, wrapped.
-
-    >>> row = style_controls([widgets.FloatSlider(description="weight_decay")])
-    >>> row.children[0].style.description_width, row.layout.flex_flow
-    ('initial', 'row wrap')
-    """
+    """Lay out controls for a ~900 px output area: full labels, slider tracks >= 150 px, wrapped."""
     for control in controls:
         control.style.description_width = "initial"  # the whole label, never "num_emb…"
         if isinstance(control, widgets.Checkbox):

@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 import ipywidgets as widgets
-import torch
 from matplotlib.figure import Figure
 
-from embedlib.init import INIT_SCHEMES, make_table, scheme_density
-from embedlib.plots._figure import SMALL, new_figure
-from embedlib.plots.distribution import _check_bins, _histogram
+from embedlib._checks import check_count
+from embedlib.init import INIT_SCHEMES, make_table
+from embedlib.plots._figure import MAX_BINS, SMALL, new_figure
+from embedlib.plots.distribution import _scheme_panel
 from embedlib.widgets.blit import BlitRenderer
 from embedlib.widgets.frames import frame_html, kernel_free
 from embedlib.widgets.live import LiveFigure
@@ -24,10 +24,7 @@ __all__ = ["init_explorer", "init_explorer_frames"]
 # (scheme, num_embeddings, embedding_dim): the main schemes at one size, plus Xavier with more
 # rows (its std depends on num_embeddings, the fan_out) and Kaiming wider (it depends on the width).
 _FRAME_CHOICES: tuple[tuple[str, int, int], ...] = (
-    ("normal", 1000, 64),
-    ("uniform", 1000, 64),
-    ("xavier_uniform", 1000, 64),
-    ("xavier_normal", 1000, 64),
+    *((s, 1000, 64) for s in ("normal", "uniform", "xavier_uniform", "xavier_normal")),
     ("xavier_normal", 10000, 64),
     ("kaiming_uniform", 1000, 64),
     ("kaiming_normal", 1000, 64),
@@ -41,26 +38,13 @@ def _histogram_figure(bins: int, seed: int) -> tuple[Figure, Callable[[str, int,
     """A histogram figure, and a function that redraws it for (scheme, rows, dim) (returns alt)."""
     fig, ax = new_figure(figsize=(7, 3.4), layout=None)
     fig.subplots_adjust(left=0.09, right=0.97, bottom=0.15, top=0.83)  # fixed: cheap to redraw
-    steps = ax.stairs([0.0], [0.0, 1.0], fill=True, color="C0", alpha=0.6, label="measured")
-    (curve,) = ax.plot([], [], color="C1", lw=1.8, label="theory")
     ax.set(xlabel="weight value", ylabel="density")
-    measured, theory_label = ax.legend(fontsize=SMALL, loc="upper right").get_texts()
 
     def show(name: str, n: int, d: int) -> str:
         weight = make_table(n, d, name, seed=seed)  # (n, d)
-        heights, edges, _ = _histogram(weight, bins)
-        steps.set_data(heights.numpy(), edges.numpy())
-        lo, hi = edges[0].item(), edges[-1].item()
-        x = torch.linspace(lo - 0.15 * (hi - lo), hi + 0.15 * (hi - lo), 401)
-        pdf = scheme_density(name, x, num_embeddings=n, embedding_dim=d)
-        curve.set_data(x.numpy(), pdf.numpy())
-        ax.set(
-            xlim=(x[0].item(), x[-1].item()),
-            ylim=(0, 1.1 * max(heights.max().item(), pdf.max().item())),
-        )
-        measured.set_text(f"measured ({n * d:,} values)")
-        theory_label.set_text(f"{name} theory")
-        std, theory = weight.std(correction=0).item(), INIT_SCHEMES[name].theoretical_std(n, d)
+        std, theory = _scheme_panel(ax, name, weight, bins)
+        ax.patches[0].set_label(f"measured ({n * d:,} values)")
+        ax.legend(fontsize=SMALL, loc="upper right")
         row_norm = weight.norm(dim=1).mean().item()
         ax.set_title(f"{name}, {n} x {d}: std {std:.4f} (theory {theory:.4f})\n"
                      f"mean row norm {row_norm:.3f}", fontsize=SMALL + 1)  # fmt: skip
@@ -106,9 +90,7 @@ def init_explorer(
             options=_check_options("embedding_dim_options", embedding_dim_options)
         ),
     }
-    for name, control in controls.items():
-        control.description = name
-    fig, show = _histogram_figure(_check_bins(bins), seed)
+    fig, show = _histogram_figure(check_count(bins, "bins", high=MAX_BINS), seed)
     return LiveFigure(fig, controls, lambda: show(*(c.value for c in controls.values())))
 
 
@@ -127,7 +109,7 @@ def init_explorer_frames(
         if len(choice) != 3 or choice[0] not in INIT_SCHEMES:
             raise ValueError(f"each choice must be (scheme, num_embeddings, embedding_dim) with a "
                              f"scheme from {', '.join(INIT_SCHEMES)}; got {choice!r}")  # fmt: skip
-    fig, show = _histogram_figure(_check_bins(bins), seed)
+    fig, show = _histogram_figure(check_count(bins, "bins", high=MAX_BINS), seed)
     renderer = BlitRenderer(fig)
     frames = {}
     for name, n, d in choices:

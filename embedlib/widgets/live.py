@@ -28,9 +28,9 @@ SITE_NOTE = (
 class LiveFigure(widgets.VBox):
     """A figure whose ``draw`` (edit the artists, return alt text) reruns on every control change.
 
-    ``controls`` maps names to ipywidgets controls (``live.controls["lr"].value = 0.5``). An
-    error raised by ``draw`` is shown, type and message, under the picture, which keeps its
-    last good frame.
+    ``controls`` maps names (their default descriptions) to ipywidgets controls, e.g.
+    ``live.controls["lr"].value = 0.5``. An error raised by ``draw`` is shown, type and
+    message, under the picture, which keeps its last good frame.
 
     >>> from embedlib.plots._figure import new_figure
     >>> fig, ax = new_figure(figsize=(2, 1))
@@ -51,11 +51,12 @@ class LiveFigure(widgets.VBox):
         self.figure, self.controls, self._draw = figure, dict(controls), draw
         self.renderer = BlitRenderer(figure)  # redraws only the artists that change
         self.image, self.status = widgets.HTML(), widgets.HTML()
+        for name, control in self.controls.items():
+            control.description = control.description or name  # the dict key, by default
+            control.observe(self._on_change, names="value")
         row = style_controls(list(self.controls.values()))
         super().__init__([row, self.image, self.status, widgets.HTML(SITE_NOTE)])
         self.add_class("embedlib-live")
-        for control in self.controls.values():
-            control.observe(self._on_change, names="value")
         self.refresh()
 
     @property

@@ -14,6 +14,7 @@ import torch
 from matplotlib.figure import Figure
 
 from embedlib.norms import RenormResult, renorm_preview, row_norms
+from embedlib.plots._figure import rows_text
 from embedlib.plots.norms import plot_row_norms
 from embedlib.widgets.blit import BlitRenderer
 from embedlib.widgets.frames import frame_html, kernel_free
@@ -33,16 +34,20 @@ def _demo_table(weight: torch.Tensor | None, ids: torch.Tensor | None):
     return weight.detach(), ids
 
 
-def _rows(mask: torch.Tensor) -> str:
-    return ", ".join(map(str, mask.nonzero().flatten().tolist())) or "none"
+def _bars(
+    first: RenormResult,
+    weight: torch.Tensor,
+    norm_types: Sequence[float],
+    max_norms: Sequence[float],
+) -> tuple[Figure, Callable[[RenormResult], str]]:
+    """The bar figure of one result, and a function that redraws it for another (returns alt).
 
-
-def _bars(first: RenormResult, top: float) -> tuple[Figure, Callable[[RenormResult], str]]:
-    """The bar figure of one result, and a function that redraws it for another (returns alt)."""
+    One y-limit fits every setting (so pictures compare), with headroom for the legend."""
     fig = plot_row_norms(first.norms_before, first.norms_after, max_norm=first.max_norm,
                          looked_up=first.looked_up)  # fmt: skip
     ax = fig.axes[0]
-    ax.set_ylim(0, top)  # one scale for every setting, so pictures compare
+    tallest = max(*(float(row_norms(weight, p).max()) for p in norm_types), *max_norms)
+    ax.set_ylim(0, 1.45 * tallest)
     before_bars, after_bars = ax.containers
     (limit,) = [line for line in ax.lines if line.get_label() == "max_norm"]
 
@@ -57,15 +62,10 @@ def _bars(first: RenormResult, top: float) -> tuple[Figure, Callable[[RenormResu
                      f"max_norm {result.max_norm:g})")  # fmt: skip
         return (f"Bar chart of the L{p} norm of each of the {len(before_bars)} rows before and "
                 f"after one lookup with max_norm={result.max_norm:g}. Looked up: rows "
-                f"{_rows(result.looked_up)}. Scaled down to {result.max_norm:g}: rows "
-                f"{_rows(result.renormalised)}.")  # fmt: skip
+                f"{rows_text(result.looked_up)}. Scaled down to {result.max_norm:g}: rows "
+                f"{rows_text(result.renormalised)}.")  # fmt: skip
 
     return fig, show
-
-
-def _top(weight: torch.Tensor, norm_types: Sequence[float], max_norms: Sequence[float]) -> float:
-    """One y-limit for every setting, with headroom for the legend."""
-    return 1.45 * max(*(float(row_norms(weight, p).max()) for p in norm_types), *max_norms)
 
 
 def max_norm_explorer(
@@ -92,8 +92,8 @@ def max_norm_explorer(
     if first.norm_type not in _NORM_TYPES:
         raise ValueError(f"norm_type must be one of {list(_NORM_TYPES)} for the dropdown, "
                          f"got {norm_type}")  # fmt: skip
-    top = _top(weight, list(_NORM_TYPES), [max_norm])
-    fig, show = _bars(first, top)
+    fig, show = _bars(first, weight, list(_NORM_TYPES), [max_norm])
+    top = fig.axes[0].get_ylim()[1]
     controls = {
         "max_norm": widgets.FloatSlider(
             value=max_norm, min=0.1, max=round(top, 1), step=0.1, continuous_update=False
@@ -102,8 +102,6 @@ def max_norm_explorer(
             options=[(label, p) for p, label in _NORM_TYPES.items()], value=first.norm_type
         ),
     }
-    for name, control in controls.items():
-        control.description = name
     m, p = controls["max_norm"], controls["norm_type"]
     return LiveFigure(fig, controls, lambda: show(renorm_preview(weight, ids, m.value, p.value)))
 
@@ -127,7 +125,7 @@ def max_norm_frames(
     if len(max_norms) == 0 or len(norm_types) == 0:
         raise ValueError("max_norms and norm_types must each hold at least one value to show")
     results = [[renorm_preview(weight, ids, m, p) for m in max_norms] for p in norm_types]
-    fig, show = _bars(results[0][0], _top(weight, norm_types, max_norms))
+    fig, show = _bars(results[0][0], weight, norm_types, max_norms)
     renderer = BlitRenderer(fig)
     frames: dict[str, list[str]] = {}
     for p, column in zip(norm_types, results, strict=True):

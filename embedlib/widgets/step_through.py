@@ -7,7 +7,6 @@ precomputed and the browser switches between the frames. Both draw the same step
 
 from __future__ import annotations
 
-import html
 import inspect
 import warnings
 from collections.abc import Mapping, Sequence
@@ -47,17 +46,6 @@ def _setting(label: str, kwargs: dict[str, Any]) -> tuple[str, type, dict[str, A
     return label, optimizer, {"lr": 0.1, **kwargs}
 
 
-def _looked_up(batch: object) -> str:
-    return str(torch.as_tensor(batch).flatten().tolist())
-
-
-def _refusal_frame(refused: RefusedCombination, caption: str) -> str:
-    """PyTorch's refusal as text (no picture needed), with the step's caption."""
-    message = html.escape(f"PyTorch refused {refused.config.label}: {refused.error_type}: "
-                          f"{refused.message}")  # fmt: skip
-    return f'<p class="embedlib-frame" style="color:#8b0000">{message}</p><div>{caption}</div>'
-
-
 def step_through_frames(
     settings: Sequence[tuple[str, type, Mapping[str, Any]]] = _SETTINGS,
     schedule: Sequence[Any] = _SCHEDULE,
@@ -80,28 +68,19 @@ def step_through_frames(
     if len(settings) == 0 or any(len(s) != 3 or not isinstance(s[2], Mapping) for s in settings):
         raise ValueError("settings must be a non-empty list of (label, optimizer class, kwargs), "
                          "e.g. [('SGD', torch.optim.SGD, {'lr': 0.1})]")  # fmt: skip
-    results = {
-        label: trace_updates(
-            schedule,
-            optimizer,
-            num_embeddings=num_embeddings,
-            embedding_dim=embedding_dim,
-            **kwargs,
-        )
-        for label, optimizer, kwargs in settings
-    }
+    size = {"num_embeddings": num_embeddings, "embedding_dim": embedding_dim}
+    results = {label: trace_updates(schedule, cls, **size, **kw) for label, cls, kw in settings}
     fig = _step_figure(num_embeddings, embedding_dim)
     renderer = BlitRenderer(fig)  # one figure for every frame: only the data is redrawn
     frames: dict[str, list[str]] = {}
     for label, result in results.items():
         for step, batch in enumerate(schedule):
-            caption = f"step {step}: looked up {_looked_up(batch)}"
-            if isinstance(result, RefusedCombination):
-                frame = _refusal_frame(result, caption)
-            else:
-                alt = _show_step(fig, result, step)  # redraw, then render
-                frame = frame_html(renderer.render(palette=True), alt, caption)
-            frames.setdefault(label, []).append(frame)
+            caption = f"step {step}: looked up {torch.as_tensor(batch).flatten().tolist()}"
+            refused = isinstance(result, RefusedCombination)
+            alt = _show_refusal(fig, result) if refused else _show_step(fig, result, step)
+            frames.setdefault(label, []).append(
+                frame_html(renderer.render(palette=True), alt, caption)
+            )
     positions = [str(step) for step in range(len(schedule))]
     return kernel_free(frames, choose="optimizer", slide="step", positions=positions, play=True)
 
@@ -129,8 +108,8 @@ def step_through(
     if optimizer not in _OPTIMIZERS.values():
         raise ValueError(f"optimizer must be one of torch.optim.{', '.join(_OPTIMIZERS)}, "
                          f"got {optimizer!r}")  # fmt: skip
-    trace_updates(schedule, torch.optim.SGD, num_embeddings=num_embeddings,
-                  embedding_dim=embedding_dim)  # fmt: skip  # validates the schedule and sizes
+    size = {"num_embeddings": num_embeddings, "embedding_dim": embedding_dim}
+    trace_updates(schedule, torch.optim.SGD, **size)  # validates the schedule and the sizes
     controls = {
         "optimizer": widgets.Dropdown(options=list(_OPTIMIZERS.items()), value=optimizer),
         "sparse": widgets.Checkbox(value=False),
@@ -139,8 +118,6 @@ def step_through(
         "weight_decay": widgets.FloatSlider(value=0.0, min=0.0, max=0.5, step=0.01),
         "step": widgets.IntSlider(value=0, min=0, max=len(schedule) - 1),
     }
-    for name, control in controls.items():
-        control.description = name
     fig = _step_figure(num_embeddings, embedding_dim)
 
     def draw() -> str:
@@ -148,11 +125,9 @@ def step_through(
         options = {name: controls[name].value for name in ("lr", "momentum", "weight_decay")}
         for name in options:
             controls[name].disabled = name not in accepted
-        result = trace_updates(
-            schedule, controls["optimizer"].value, num_embeddings=num_embeddings,
-            embedding_dim=embedding_dim, sparse=controls["sparse"].value,
-            **{name: value for name, value in options.items() if name in accepted and value},
-        )  # fmt: skip
+        options = {name: value for name, value in options.items() if name in accepted and value}
+        result = trace_updates(schedule, controls["optimizer"].value, **size,
+                               sparse=controls["sparse"].value, **options)  # fmt: skip
         if isinstance(result, RefusedCombination):
             return _show_refusal(fig, result)
         return _show_step(fig, result, controls["step"].value)
