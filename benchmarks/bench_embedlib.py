@@ -88,5 +88,6 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=9, help="moves per control")
     args = parser.parse_args()
-    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads")
+    torch.set_num_threads(1)  # as chapters 04 and 06 do in their setup cells
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} thread")
     bench_live_updates(args.repeats)

@@ -68,7 +68,7 @@ def test_kernel_free_links_every_control_to_the_pictures_it_switches():
     }
     demo = kernel_free(frames, choose="table", slide="step", positions=["0", "1", "2"], play=True)
     assert "embedlib-frames" in demo._dom_classes
-    dropdown, play, slider = demo.children[0].children
+    dropdown, (play, slider) = [getattr(c, "children", c) for c in demo.children[0].children]
     outer = demo.children[1]
     assert [frames_of(inner) for inner in outer.children] == list(frames.values())
     assert (play.max, slider.options, dropdown.options) == (2, ("0", "1", "2"), ("a", "b"))

@@ -65,7 +65,7 @@ SETTINGS = [
 
 def test_frames_are_every_step_of_every_setting_as_a_fresh_render_shows_it():
     demo = step_through_frames(SETTINGS, SCHEDULE, num_embeddings=6, embedding_dim=3)
-    dropdown, play, slider = demo.children[0].children
+    dropdown, (play, slider) = [getattr(c, "children", c) for c in demo.children[0].children]
     assert dropdown.options == ("SGD", "Adam sparse", "Adagrad")
     assert (play.max, slider.options) == (2, ("0", "1", "2"))
     frames = frames_in(demo)  # SGD steps 0..2, Adam sparse's refusal at each step, Adagrad's

@@ -42,7 +42,7 @@ def plot_row_norms(
     looked_up: torch.Tensor | Sequence[bool] | None = None,
     ax: Axes | None = None,
     title: str | None = None,
-    figsize: tuple[float, float] = (6, 3),
+    figsize: tuple[float, float] = (6, 3.2),
 ) -> Figure:
     """Return a Figure of row-norm bars, ``after`` beside ``before``, and the ``max_norm`` line.
 
@@ -64,7 +64,7 @@ def plot_row_norms(
         raise ValueError(f"max_norm must be > 0 to draw its line, got {max_norm}")
     if ax is None:
         fig, ax = new_figure(figsize=figsize, layout=None)
-        fig.subplots_adjust(left=0.1, right=0.98, bottom=0.17, top=0.9)  # fixed: cheap to redraw
+        fig.subplots_adjust(left=0.1, right=0.98, bottom=0.16, top=0.8)  # fixed: cheap to redraw
     width = 0.8 if after is None else 0.4
     shift = 0.0 if after is None else width / 2
     ax.bar([r - shift for r in rows], before, width=width, color=BEFORE_COLOR, label="before")
@@ -79,7 +79,8 @@ def plot_row_norms(
                 clip_on=False, label="looked up")  # fmt: skip
         for tick, bold in zip(ax.get_xticklabels(), marked, strict=True):
             tick.set_fontweight("bold" if bold else "normal")
-    ax.set_ylim(0, 1.45 * max([*before, *(after or []), max_norm or 0.0, 1e-6]))  # legend room
-    ax.set(xlabel="row (id)", ylabel="row norm", title=title)
-    ax.legend(loc="upper right", fontsize=SMALL, ncols=4)
+    ax.set_ylim(0, 1.1 * max([*before, *(after or []), max_norm or 0.0, 1e-6]))
+    ax.set(xlabel="row (id)", ylabel="row norm")
+    ax.set_title(title, pad=24)  # above the legend, which sits above the bars: never on them
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), fontsize=SMALL, ncols=4, frameon=False)
     return ax.figure

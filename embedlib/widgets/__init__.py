@@ -1,9 +1,7 @@
-"""Thin ipywidgets layers over embedlib compute and plots, each demo in two forms.
-
-* live (JupyterLab, needs a kernel): ``max_norm_explorer``, ``init_explorer``, ``step_through``
-  return a ``LiveFigure``, a widget that displays itself: end a cell with it;
-* kernel-free (the website): ``max_norm_frames``, ``init_explorer_frames``,
-  ``step_through_frames`` return a widget whose every frame is precomputed.
+"""Thin ipywidgets layers over embedlib compute and plots, each demo in two forms: live
+(``max_norm_explorer``, ``init_explorer``, ``step_through``: a ``LiveFigure`` that needs a kernel
+and displays itself, so a cell ends with it) and kernel-free for the website
+(``max_norm_frames``, ``init_explorer_frames``, ``step_through_frames``: precomputed frames).
 """
 
 from embedlib.widgets.init_explorer import init_explorer, init_explorer_frames

@@ -18,7 +18,6 @@ import ipywidgets as widgets
 __all__: list[str] = []  # the widget modules build on these
 
 PIXEL_RATIO = 2  # rendered pixels per displayed pixel
-PLAY_INTERVAL_MS = 900
 
 
 def frame_html(png: bytes, alt: str, caption: str = "") -> str:
@@ -32,10 +31,10 @@ def frame_html(png: bytes, alt: str, caption: str = "") -> str:
 
 def style_controls(controls: Sequence[widgets.Widget]) -> widgets.HBox:
     """Lay out controls for a ~900 px output area: full labels, slider tracks >= 150 px, wrapped."""
-    for control in controls:
+    for control in (c for c in controls if not isinstance(c, widgets.Box)):
         control.style.description_width = "initial"  # the whole label, never "num_emb…"
-        if isinstance(control, widgets.Checkbox):
-            control.indent = False  # no zero-width-space label in front of the box
+        if isinstance(control, widgets.Checkbox):  # no zero-width-space label, no 300 px box
+            control.indent, control.layout.width = False, "auto"
         if "Slider" in type(control).__name__:  # label + a track of 150-200 px + readout
             control.layout.width = f"{270 + 8 * len(control.description)}px"
     row = widgets.HBox(list(controls), layout=widgets.Layout(flex_flow="row wrap"))
@@ -58,8 +57,9 @@ def kernel_free(
 
     >>> demo = kernel_free({"a": ["<p>a0</p>", "<p>a1</p>"], "b": ["<p>b0</p>", "<p>b1</p>"]},
     ...                    choose="table", slide="step", positions=["0", "1"], play=True)
-    >>> [type(c).__name__ for c in demo.children[0].children]
-    ['Dropdown', 'Play', 'SelectionSlider']
+    >>> dropdown, (play, slider) = [getattr(c, "children", c) for c in demo.children[0].children]
+    >>> play.max, slider.options
+    (1, ('0', '1'))
     >>> demo.children[1].children[1].children[1].value
     '<p>b1</p>'
     """
@@ -74,11 +74,10 @@ def kernel_free(
         if len(positions) != count:
             raise ValueError(f"positions has {len(positions)} labels for {count} frames")
         slider = widgets.SelectionSlider(options=list(positions), description=slide)
-        if play:
-            player = widgets.Play(max=count - 1, interval=PLAY_INTERVAL_MS, description="play")
+        if play:  # the Play button stays beside its slider when the controls wrap
+            player = widgets.Play(max=count - 1, interval=900, description="play")
             widgets.jslink((player, "value"), (slider, "index"))
-            controls.append(player)
-        controls.append(slider)
+        controls.append(style_controls([player, slider]) if play else slider)
     pictures = []
     for column in frames.values():
         pictures.append(widgets.Stack([widgets.HTML(f) for f in column], selected_index=0))

@@ -36,8 +36,8 @@ _FRAME_CHOICES: tuple[tuple[str, int, int], ...] = (
 
 def _histogram_figure(bins: int, seed: int) -> tuple[Figure, Callable[[str, int, int], str]]:
     """A histogram figure, and a function that redraws it for (scheme, rows, dim) (returns alt)."""
-    fig, ax = new_figure(figsize=(7, 3.4), layout=None)
-    fig.subplots_adjust(left=0.09, right=0.97, bottom=0.15, top=0.83)  # fixed: cheap to redraw
+    fig, ax = new_figure(figsize=(6.2, 3.2), layout=None)
+    fig.subplots_adjust(left=0.1, right=0.97, bottom=0.16, top=0.82)  # fixed: cheap to redraw
     ax.set(xlabel="weight value", ylabel="density")
 
     def show(name: str, n: int, d: int) -> str:

@@ -42,12 +42,12 @@ def _bars(
 ) -> tuple[Figure, Callable[[RenormResult], str]]:
     """The bar figure of one result, and a function that redraws it for another (returns alt).
 
-    One y-limit fits every setting (so pictures compare), with headroom for the legend."""
+    One y-limit fits every setting, so pictures compare."""
     fig = plot_row_norms(first.norms_before, first.norms_after, max_norm=first.max_norm,
                          looked_up=first.looked_up)  # fmt: skip
     ax = fig.axes[0]
     tallest = max(*(float(row_norms(weight, p).max()) for p in norm_types), *max_norms)
-    ax.set_ylim(0, 1.45 * tallest)
+    ax.set_ylim(0, 1.1 * tallest)
     before_bars, after_bars = ax.containers
     (limit,) = [line for line in ax.lines if line.get_label() == "max_norm"]
 
@@ -58,7 +58,7 @@ def _bars(
         limit.set_ydata([result.max_norm, result.max_norm])
         p = "inf" if math.isinf(result.norm_type) else f"{result.norm_type:g}"
         done, looked = int(result.renormalised.sum()), int(result.looked_up.sum())
-        ax.set_title(f"{done} of {looked} looked-up rows renormalised (L{p}, "
+        ax.title.set_text(f"{done} of {looked} looked-up rows renormalised (L{p}, "
                      f"max_norm {result.max_norm:g})")  # fmt: skip
         return (f"Bar chart of the L{p} norm of each of the {len(before_bars)} rows before and "
                 f"after one lookup with max_norm={result.max_norm:g}. Looked up: rows "

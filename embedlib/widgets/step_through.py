@@ -60,7 +60,7 @@ def step_through_frames(
     combination PyTorch refuses shows PyTorch's message at every step.
 
     >>> demo = step_through_frames([("SGD", torch.optim.SGD, {"lr": 0.1})], [[1], [2]])
-    >>> [type(c).__name__ for c in demo.children[0].children]
+    >>> [type(c).__name__ for c in demo.children[0].children[0].children]  # no choice to make
     ['Play', 'SelectionSlider']
     """
     if isinstance(settings, Mapping):  # the old {label: {"optimizer": "sgd", ...}} form
