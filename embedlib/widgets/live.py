@@ -78,4 +78,5 @@ class LiveFigure(widgets.VBox):
             self.status.value = f'<span role="alert" style="color:#b00020">{message}</span>'
             return
         self.status.value = ""
-        self.image.value = frame_html(self.renderer.render(), alt)
+        png = self.renderer.render(palette=not self.image.value)  # the first frame is stored
+        self.image.value = frame_html(png, alt)
