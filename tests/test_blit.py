@@ -1,6 +1,5 @@
 """A blitted frame looks like a full render of the same state; layout changes redraw all."""
 
-import pytest
 import torch
 from widget_helpers import differing_fraction, pixels
 
@@ -65,8 +64,3 @@ def test_palette_keeps_the_white_background_white():
     ax.imshow(torch.linspace(-1, 1, 300).reshape(1, 300).numpy(), cmap="RdBu_r", aspect="auto")
     corner = pixels(BlitRenderer(fig).render(palette=True))[0, 0]
     assert corner.tolist() == [255, 255, 255]
-
-
-def test_bad_arguments():
-    with pytest.raises(TypeError, match="must be a matplotlib Figure"):
-        BlitRenderer("figure")

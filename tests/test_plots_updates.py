@@ -76,7 +76,7 @@ def test_cost_plot_draws_the_measured_bytes():
     memory = fig.axes[1].lines[0]
     assert memory.get_ydata().tolist() == [10 * 2 * 4, 100 * 2 * 4]
     assert fig.axes[0].get_xscale() == "log" and len(fig.axes[0].lines) == 4
-    with pytest.raises(ValueError, match="step_costs must be the non-empty result"):
+    with pytest.raises(ValueError, match="step_costs is empty"):
         plot_cost([])
 
 
@@ -90,5 +90,5 @@ def test_update_plots_refuse_what_they_cannot_draw():
         plot_update_trace(long_run)
     with pytest.raises(TypeError, match="trace must be an UpdateTrace"):
         plot_update_trace("trace")
-    with pytest.raises(ValueError, match="num_embeddings is 1,000"):
+    with pytest.raises(ValueError, match="num_embeddings must be at most 200, got 1,000"):
         _step_figure(1000, 4)

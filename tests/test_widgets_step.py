@@ -101,9 +101,11 @@ def test_the_old_settings_form_still_works_for_this_round():
 
 
 def test_bad_settings():
-    with pytest.raises(ValueError, match="settings must be a non-empty list"):
+    with pytest.raises(ValueError, match="settings is empty"):
         step_through_frames([])
-    with pytest.raises(ValueError, match="settings must be a non-empty list"):
+    with pytest.raises(
+        ValueError, match=r"each setting must be \(label, optimizer class, kwargs\)"
+    ):
         step_through_frames([("SGD", torch.optim.SGD)])
     with pytest.raises(ValueError, match=r"optimizer must be one of torch\.optim\.SGD"):
         step_through(optimizer=torch.optim.LBFGS)

@@ -53,3 +53,16 @@ def check_limit(name: str, count: int, limit: int, fix: str) -> None:
 def rows_text(mask: Any) -> str:
     """The row ids where a bool mask is true, for alt text: ``"1, 2"`` or ``"none"``."""
     return ", ".join(str(i) for i, on in enumerate(mask) if on) or "none"
+
+
+def check_items(value: object, name: str, kind: type | tuple[type, ...], example: str) -> list:
+    """``value`` as a non-empty list of ``kind``; else a TypeError or ValueError naming ``name``."""
+    if not isinstance(value, list | tuple) or not all(
+        isinstance(v, kind) and not isinstance(v, bool) for v in value
+    ):
+        kind_name = getattr(kind, "__name__", "numbers")
+        raise TypeError(f"{name} must be a list of {kind_name}, got {type(value).__name__} "
+                        f"{str(value)[:40]}; e.g. {name}={example}")  # fmt: skip
+    if not value:
+        raise ValueError(f"{name} is empty; give at least one, e.g. {name}={example}")
+    return list(value)

@@ -8,7 +8,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from embedlib.cost import GradStepCost, LookupCost
-from embedlib.plots._figure import SMALL, new_figure
+from embedlib.plots._figure import SMALL, check_items, new_figure
 
 __all__ = ["plot_cost"]
 
@@ -28,8 +28,9 @@ def plot_cost(
     >>> [line.get_label() for line in fig.axes[1].lines]
     ['dense weight.grad', 'sparse weight.grad']
     """
-    if len(step_costs) == 0 or not all(isinstance(c, GradStepCost) for c in step_costs):
-        raise ValueError("step_costs must be the non-empty result of gradient_step_cost()")
+    check_items(
+        step_costs, "step_costs", GradStepCost, "gradient_step_cost([10, 100], embedding_dim=4)"
+    )
     if ax is None:
         _fig, ax = new_figure(ncols=2, figsize=(7.5, 3.2))
     time_ax, memory_ax = ax

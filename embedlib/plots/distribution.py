@@ -15,7 +15,7 @@ from torch import Tensor
 
 from embedlib._checks import check_count, check_table
 from embedlib.init import INIT_SCHEMES, scheme_density, table_stats
-from embedlib.plots._figure import MAX_BINS, MAX_VALUES, SMALL, new_figure
+from embedlib.plots._figure import MAX_BINS, MAX_VALUES, SMALL, check_items, new_figure
 
 __all__ = ["plot_row_norms_by_scheme", "plot_scaling_with_dim", "plot_scheme_grid",
            "plot_weight_histogram"]  # fmt: skip
@@ -26,12 +26,7 @@ Curve = tuple[Tensor, Tensor]  # (x, pdf)
 def _histogram(weight: Tensor, bins: int, name: str = "weight") -> tuple[Tensor, Tensor, int]:
     """Return (density heights, bin edges, values read) for a table's values.
 
-    At most ``MAX_VALUES`` values are read: of a larger table, every k-th row.
-
-    >>> heights, edges, read = _histogram(torch.zeros(3, 2), bins=4)
-    >>> read, len(edges), float((heights * edges.diff()).sum())
-    (6, 5, 1.0)
-    """
+    At most ``MAX_VALUES`` values are read: of a larger table, every k-th row."""
     table = check_table(weight, name).detach()
     bins = check_count(bins, "bins", high=MAX_BINS)
     n, d = table.shape
@@ -50,16 +45,14 @@ def _curves(densities: object, table: Tensor, lo: float, hi: float) -> dict[str,
     """Turn scheme names into (x, pdf) curves over [lo, hi]; pass (x, pdf) pairs through."""
     if densities is None:
         return {}
-    if isinstance(densities, str):
-        raise TypeError(f"densities must be a list of scheme names, got the string {densities!r}")
     if isinstance(densities, Mapping):
         for label, curve in densities.items():
             if not (isinstance(curve, tuple) and len(curve) == 2):
                 raise TypeError(f"densities[{label!r}] must be an (x, pdf) pair of tensors")
         return {str(k): (torch.as_tensor(x), torch.as_tensor(y)) for k, (x, y) in densities.items()}
-    x = torch.linspace(lo, hi, 801)
-    n, d = table.shape
-    return {s: (x, scheme_density(s, x, num_embeddings=n, embedding_dim=d)) for s in densities}
+    x, (n, d) = torch.linspace(lo, hi, 801), table.shape
+    names = check_items(densities, "densities", str, "['normal']")
+    return {s: (x, scheme_density(s, x, num_embeddings=n, embedding_dim=d)) for s in names}
 
 
 def _scheme_panel(ax: Axes, name: str, weight: Tensor, bins: int) -> tuple[float, float]:
@@ -135,9 +128,7 @@ def plot_scheme_grid(
     unknown = [name for name in tables if name not in INIT_SCHEMES]
     if unknown:
         raise ValueError(f"unknown scheme names {unknown}; valid: {', '.join(INIT_SCHEMES)}")
-    if not isinstance(ncols, int) or ncols < 1:
-        raise ValueError(f"ncols must be a positive int, got {ncols!r}")
-    ncols = min(ncols, len(tables))
+    ncols = min(check_count(ncols, "ncols"), len(tables))
     nrows = math.ceil(len(tables) / ncols)
     width, height = panel_size[0] * ncols, panel_size[1] * nrows
     fig, axes = new_figure(nrows=nrows, ncols=ncols, squeeze=False, figsize=(width, height),
@@ -197,9 +188,9 @@ def plot_scaling_with_dim(
     >>> len(fig.axes[0].lines)
     2
     """
-    dims = [int(d) for d in dims]
-    if not dims or min(dims) < 1:
-        raise ValueError(f"dims must be a non-empty list of positive ints, got {dims}")
+    dims = [check_count(d, "dims") for d in check_items(dims, "dims", int, "[4, 16, 64]")]
+    if not isinstance(series, Mapping):
+        raise TypeError(f"series must be a {{label: values}} mapping, got {type(series).__name__}")
     for label, values in series.items():
         if len(values) != len(dims):
             raise ValueError(f"series[{label!r}] has {len(values)} values but dims has "

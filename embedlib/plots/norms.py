@@ -8,6 +8,7 @@ import torch
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from embedlib._checks import check_number
 from embedlib.plots._figure import MAX_ROWS, SMALL, check_limit, new_figure
 
 __all__ = ["plot_row_norms"]
@@ -60,8 +61,8 @@ def plot_row_norms(
     rows = list(range(len(before)))
     after = None if norms_after is None else _as_list("norms_after", norms_after, len(rows))
     marked = None if looked_up is None else _as_list("looked_up", looked_up, len(rows))
-    if max_norm is not None and not max_norm > 0:
-        raise ValueError(f"max_norm must be > 0 to draw its line, got {max_norm}")
+    if max_norm is not None:
+        check_number(max_norm, "max_norm", low=0, strict=True)
     if ax is None:
         fig, ax = new_figure(figsize=figsize, layout=None)
         fig.subplots_adjust(left=0.1, right=0.98, bottom=0.16, top=0.8)  # fixed: cheap to redraw

@@ -19,6 +19,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.text import Text
 
+from embedlib._checks import check_count
 from embedlib.plots._figure import MAX_ROWS, SMALL, check_limit, new_figure, rows_text
 from embedlib.trace import RefusedCombination, UpdateTrace
 
@@ -71,8 +72,10 @@ def plot_update_trace(trace: UpdateTrace, *, ax: Axes | None = None) -> Figure:
 
 def _step_figure(rows: int, dim: int) -> Figure:
     """The figure the step-through widgets redraw: the change heatmap and per-row change bars."""
-    check_limit("num_embeddings", rows, MAX_ROWS, "step through a smaller table")
-    check_limit("embedding_dim", dim, _MAX_DIM, "step through a smaller table")
+    rows, dim = (
+        check_count(rows, "num_embeddings", high=MAX_ROWS),
+        check_count(dim, "embedding_dim", high=_MAX_DIM),
+    )
     fig, (heat_ax, bar_ax) = new_figure(ncols=2, figsize=(7, 3.8), layout=None)
     fig.subplots_adjust(left=0.1, right=0.97, bottom=0.31, top=0.81, wspace=0.1)  # fixed: cheap
     heat_ax.imshow(np.zeros((rows, dim)), cmap="RdBu_r", aspect="auto", interpolation="nearest")

@@ -37,8 +37,6 @@ class BlitRenderer:
     """
 
     def __init__(self, fig: Figure) -> None:
-        if not isinstance(fig, Figure):
-            raise TypeError(f"fig must be a matplotlib Figure, got {type(fig).__name__}")
         self.fig = fig
         fig.set_dpi(2 * DPI)  # twice the pixels of its natural size
         self.canvas = FigureCanvasAgg(fig)

@@ -53,16 +53,7 @@ def kernel_free(
     """A demo that needs no kernel: ``frames[choice][position]`` are ``frame_html`` strings.
 
     A Dropdown (``choose``) picks the choice, if there are several; a slider (``slide``, one
-    label per position) and, with ``play``, a Play button move through the positions.
-
-    >>> demo = kernel_free({"a": ["<p>a0</p>", "<p>a1</p>"], "b": ["<p>b0</p>", "<p>b1</p>"]},
-    ...                    choose="table", slide="step", positions=["0", "1"], play=True)
-    >>> dropdown, (play, slider) = [getattr(c, "children", c) for c in demo.children[0].children]
-    >>> play.max, slider.options
-    (1, ('0', '1'))
-    >>> demo.children[1].children[1].children[1].value
-    '<p>b1</p>'
-    """
+    label per position) and, with ``play``, a Play button move through the positions."""
     if not frames or len({len(column) for column in frames.values()}) != 1:
         raise ValueError("frames must map each choice to the same number (>= 1) of frames")
     count = len(next(iter(frames.values())))

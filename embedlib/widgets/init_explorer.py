@@ -13,7 +13,7 @@ from matplotlib.figure import Figure
 
 from embedlib._checks import check_count
 from embedlib.init import INIT_SCHEMES, make_table
-from embedlib.plots._figure import MAX_BINS, SMALL, new_figure
+from embedlib.plots._figure import MAX_BINS, SMALL, check_items, new_figure
 from embedlib.plots.distribution import _scheme_panel
 from embedlib.widgets.blit import BlitRenderer
 from embedlib.widgets.frames import frame_html, kernel_free
@@ -55,12 +55,6 @@ def _histogram_figure(bins: int, seed: int) -> tuple[Figure, Callable[[str, int,
     return fig, show
 
 
-def _check_options(name: str, options: Sequence[int]) -> list[int]:
-    if not options or any(not isinstance(v, int) or isinstance(v, bool) or v < 1 for v in options):
-        raise ValueError(f"{name} must be a non-empty list of positive ints, got {options!r}")
-    return list(options)
-
-
 def init_explorer(
     *,
     schemes: Sequence[str] | None = None,
@@ -76,20 +70,21 @@ def init_explorer(
     >>> explorer.figure.axes[0].get_title().startswith("normal, 100 x 64")
     True
     """
-    schemes = list(INIT_SCHEMES) if schemes is None else list(schemes)
+    schemes = (
+        list(INIT_SCHEMES)
+        if schemes is None
+        else check_items(schemes, "schemes", str, "['normal']")
+    )
     unknown = [name for name in schemes if name not in INIT_SCHEMES]
-    if not schemes or unknown:
+    if unknown:
         raise ValueError(f"schemes must be a non-empty list of scheme names; unknown: {unknown}; "
                          f"valid: {', '.join(INIT_SCHEMES)}")  # fmt: skip
-    controls = {
-        "scheme": widgets.Dropdown(options=schemes),
-        "num_embeddings": widgets.Dropdown(
-            options=_check_options("num_embeddings_options", num_embeddings_options)
-        ),
-        "embedding_dim": widgets.Dropdown(
-            options=_check_options("embedding_dim_options", embedding_dim_options)
-        ),
-    }
+    options = {"scheme": schemes, "num_embeddings": num_embeddings_options,
+               "embedding_dim": embedding_dim_options}  # fmt: skip
+    for name in ("num_embeddings", "embedding_dim"):
+        values = check_items(options[name], f"{name}_options", int, "(100, 1000)")
+        options[name] = [check_count(v, f"{name}_options") for v in values]
+    controls = {name: widgets.Dropdown(options=values) for name, values in options.items()}
     fig, show = _histogram_figure(check_count(bins, "bins", high=MAX_BINS), seed)
     return LiveFigure(fig, controls, lambda: show(*(c.value for c in controls.values())))
 
@@ -103,9 +98,7 @@ def init_explorer_frames(
     >>> selector.children[0].children[0].options
     ('normal, 100 x 8', 'uniform, 100 x 8')
     """
-    if len(choices) == 0:
-        raise ValueError("choices is empty: pass (scheme, num_embeddings, embedding_dim) tuples")
-    for choice in choices:
+    for choice in check_items(choices, "choices", tuple, "[('normal', 1000, 64)]"):
         if len(choice) != 3 or choice[0] not in INIT_SCHEMES:
             raise ValueError(f"each choice must be (scheme, num_embeddings, embedding_dim) with a "
                              f"scheme from {', '.join(INIT_SCHEMES)}; got {choice!r}")  # fmt: skip

@@ -53,7 +53,7 @@ class LiveFigure(widgets.VBox):
         self.image, self.status = widgets.HTML(), widgets.HTML()
         for name, control in self.controls.items():
             control.description = control.description or name  # the dict key, by default
-            control.observe(self._on_change, names="value")
+            control.observe(lambda _change: self.refresh(), names="value")
         row = style_controls(list(self.controls.values()))
         super().__init__([row, self.image, self.status, widgets.HTML(SITE_NOTE)])
         self.add_class("embedlib-live")
@@ -65,9 +65,6 @@ class LiveFigure(widgets.VBox):
         warnings.warn("LiveFigure.widget is the object itself: show it directly",
                       PendingDeprecationWarning, stacklevel=2)  # fmt: skip
         return self
-
-    def _on_change(self, _change: dict) -> None:
-        self.refresh()
 
     def refresh(self) -> None:
         """Run ``draw`` and show the new frame, or its error under the last good frame."""

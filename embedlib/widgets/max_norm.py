@@ -13,8 +13,9 @@ import ipywidgets as widgets
 import torch
 from matplotlib.figure import Figure
 
+from embedlib._checks import check_table
 from embedlib.norms import RenormResult, renorm_preview, row_norms
-from embedlib.plots._figure import rows_text
+from embedlib.plots._figure import MAX_ROWS, check_items, check_limit, rows_text
 from embedlib.plots.norms import plot_row_norms
 from embedlib.widgets.blit import BlitRenderer
 from embedlib.widgets.frames import frame_html, kernel_free
@@ -29,6 +30,9 @@ def _demo_table(weight: torch.Tensor | None, ids: torch.Tensor | None):
     """The default 8x4 N(0, 1) table (own generator, global RNG untouched) and ids [1, 3, 3, 6]."""
     if weight is None:
         weight = torch.randn(8, 4, generator=torch.Generator().manual_seed(0))  # (8, 4)
+    check_limit(
+        "weight's num_embeddings", check_table(weight).shape[0], MAX_ROWS, "pass fewer rows"
+    )
     if ids is None:
         ids = torch.tensor([1, 3, 3, 6])
     return weight.detach(), ids
@@ -122,8 +126,8 @@ def max_norm_frames(
     ('max_norm', ('0.5', '1'))
     """
     weight, ids = _demo_table(weight, ids)
-    if len(max_norms) == 0 or len(norm_types) == 0:
-        raise ValueError("max_norms and norm_types must each hold at least one value to show")
+    check_items(max_norms, "max_norms", (int, float), "(0.5, 1.0)")
+    check_items(norm_types, "norm_types", (int, float), "(1.0, 2.0)")
     results = [[renorm_preview(weight, ids, m, p) for m in max_norms] for p in norm_types]
     fig, show = _bars(results[0][0], weight, norm_types, max_norms)
     renderer = BlitRenderer(fig)

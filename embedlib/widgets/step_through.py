@@ -15,6 +15,7 @@ from typing import Any
 import ipywidgets as widgets
 import torch
 
+from embedlib.plots._figure import check_items
 from embedlib.plots.updates import _show_refusal, _show_step, _step_figure
 from embedlib.trace import RefusedCombination, trace_updates
 from embedlib.widgets.blit import BlitRenderer
@@ -65,12 +66,15 @@ def step_through_frames(
     """
     if isinstance(settings, Mapping):  # the old {label: {"optimizer": "sgd", ...}} form
         settings = [_setting(label, dict(kwargs)) for label, kwargs in settings.items()]
-    if len(settings) == 0 or any(len(s) != 3 or not isinstance(s[2], Mapping) for s in settings):
-        raise ValueError("settings must be a non-empty list of (label, optimizer class, kwargs), "
-                         "e.g. [('SGD', torch.optim.SGD, {'lr': 0.1})]")  # fmt: skip
+    example = "[('SGD', torch.optim.SGD, {'lr': 0.1})]"
+    if any(
+        len(s) != 3 or not isinstance(s[2], Mapping)
+        for s in check_items(settings, "settings", tuple, example)
+    ):
+        raise ValueError(f"each setting must be (label, optimizer class, kwargs), e.g. {example}")
+    fig = _step_figure(num_embeddings, embedding_dim)  # checks the table size first
     size = {"num_embeddings": num_embeddings, "embedding_dim": embedding_dim}
     results = {label: trace_updates(schedule, cls, **size, **kw) for label, cls, kw in settings}
-    fig = _step_figure(num_embeddings, embedding_dim)
     renderer = BlitRenderer(fig)  # one figure for every frame: only the data is redrawn
     frames: dict[str, list[str]] = {}
     for label, result in results.items():
@@ -108,8 +112,9 @@ def step_through(
     if optimizer not in _OPTIMIZERS.values():
         raise ValueError(f"optimizer must be one of torch.optim.{', '.join(_OPTIMIZERS)}, "
                          f"got {optimizer!r}")  # fmt: skip
+    fig = _step_figure(num_embeddings, embedding_dim)  # checks the table size first
     size = {"num_embeddings": num_embeddings, "embedding_dim": embedding_dim}
-    trace_updates(schedule, torch.optim.SGD, **size)  # validates the schedule and the sizes
+    trace_updates(schedule, torch.optim.SGD, **size)  # checks the schedule
     controls = {
         "optimizer": widgets.Dropdown(options=list(_OPTIMIZERS.items()), value=optimizer),
         "sparse": widgets.Checkbox(value=False),
@@ -118,7 +123,6 @@ def step_through(
         "weight_decay": widgets.FloatSlider(value=0.0, min=0.0, max=0.5, step=0.01),
         "step": widgets.IntSlider(value=0, min=0, max=len(schedule) - 1),
     }
-    fig = _step_figure(num_embeddings, embedding_dim)
 
     def draw() -> str:
         accepted = inspect.signature(controls["optimizer"].value).parameters
