@@ -30,8 +30,7 @@ def new_figure(
 ) -> tuple[Figure, Any]:
     """Return ``(figure, axes)`` like ``plt.subplots``, not registered with pyplot.
 
-    Widget frames pass ``layout=None`` and fixed margins: a layout engine costs more than the
-    drawing of a small figure.
+    Widget frames pass ``layout=None`` and fixed margins: a layout engine costs more.
 
     >>> fig, ax = new_figure(figsize=(2, 1))
     >>> import matplotlib.pyplot as plt
@@ -57,12 +56,10 @@ def rows_text(mask: Any) -> str:
 
 def check_items(value: object, name: str, kind: type | tuple[type, ...], example: str) -> list:
     """``value`` as a non-empty list of ``kind``; else a TypeError or ValueError naming ``name``."""
-    if not isinstance(value, list | tuple) or not all(
-        isinstance(v, kind) and not isinstance(v, bool) for v in value
-    ):
-        kind_name = getattr(kind, "__name__", "numbers")
-        raise TypeError(f"{name} must be a list of {kind_name}, got {type(value).__name__} "
-                        f"{str(value)[:40]}; e.g. {name}={example}")  # fmt: skip
+    items = value if isinstance(value, list | tuple) else [None]
+    if not all(isinstance(v, kind) and not isinstance(v, bool) for v in items):
+        raise TypeError(f"{name} must be a list of {getattr(kind, '__name__', 'numbers')}, got "
+                        f"{type(value).__name__} {value!s:.40}; e.g. {name}={example}")  # fmt: skip
     if not value:
         raise ValueError(f"{name} is empty; give at least one, e.g. {name}={example}")
     return list(value)

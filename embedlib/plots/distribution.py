@@ -55,20 +55,26 @@ def _curves(densities: object, table: Tensor, lo: float, hi: float) -> dict[str,
     return {s: (x, scheme_density(s, x, num_embeddings=n, embedding_dim=d)) for s in names}
 
 
+def _nice(value: float) -> float:
+    """The smallest of 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 (times a power of 10) >= ``value``."""
+    scale = 10 ** math.floor(math.log10(value))
+    return scale * next(s for s in (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10) if s * scale >= value)
+
+
 def _scheme_panel(ax: Axes, name: str, weight: Tensor, bins: int) -> tuple[float, float]:
     """Draw, or redraw in place, a scheme's histogram and theoretical pdf; return (std, theory)."""
     heights, edges, _ = _histogram(weight, bins, f"tables[{name!r}]")
-    lo, hi = edges[0].item(), edges[-1].item()
-    x = torch.linspace(lo - 0.15 * (hi - lo), hi + 0.15 * (hi - lo), 401)
+    half = _nice(1.1 * edges.abs().max().item())  # init schemes are centred on 0
+    x = torch.linspace(-half, half, 401)
     n, d = weight.shape
     pdf = scheme_density(name, x, num_embeddings=n, embedding_dim=d)
     if not ax.patches:  # the first call creates the artists; later calls update them
         ax.stairs([0.0], [0.0, 1.0], fill=True, color="C0", alpha=0.6, label="measured")
-        ax.plot([], [], color="C1", lw=1.8)
+        ax.plot([], [], color="C1", lw=1.8, label="theory")
     ax.patches[0].set_data(heights.numpy(), edges.numpy())
     ax.lines[0].set_data(x.numpy(), pdf.numpy())
-    ax.lines[0].set_label(f"{name} theory")
-    ax.set(xlim=(x[0].item(), x[-1].item()), ylim=(0, 1.1 * max(heights.max(), pdf.max()).item()))
+    # rounded limits: a table of the same scheme and scale keeps the axes (a cheap live redraw)
+    ax.set(xlim=(-half, half), ylim=(0, _nice(1.1 * max(heights.max(), pdf.max()).item())))
     return weight.std(correction=0).item(), INIT_SCHEMES[name].theoretical_std(n, d)
 
 
@@ -135,8 +141,8 @@ def plot_scheme_grid(
                            layout=None)  # fmt: skip
     # Fixed margins in inches (a layout engine costs more than the drawing): room above each
     # panel for its two-line title, below for its tick labels.
-    fig.subplots_adjust(left=0.1 / width, right=1 - 0.1 / width, bottom=0.3 / height,
-                        top=1 - 0.5 / height, wspace=0.08, hspace=0.75)  # fmt: skip
+    fig.subplots_adjust(left=0.25 / width, right=1 - 0.25 / width, bottom=0.3 / height,
+                        top=1 - 0.5 / height, wspace=0.3, hspace=0.75)  # fmt: skip
     for ax, (name, weight) in zip(axes.flat, tables.items(), strict=False):
         std, theory = _scheme_panel(ax, name, weight, bins)
         ax.set_title(f"{name}\nstd {std:.3g} (theory {theory:.3g})", fontsize=SMALL)

@@ -17,7 +17,6 @@ import torch
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.text import Text
 
 from embedlib._checks import check_count
 from embedlib.plots._figure import MAX_ROWS, SMALL, check_limit, new_figure, rows_text
@@ -96,13 +95,9 @@ def _step_figure(rows: int, dim: int) -> Figure:
     labels = ["looked up this step", "changed this step", "bar: a looked-up row",
               "bar: moved without a gradient"]  # fmt: skip
     fig.legend(keys, labels, loc="lower center", ncol=2, fontsize=SMALL, frameon=False)
-    fig.text(0.5, 0.5, "", ha="center", va="center", fontsize=SMALL + 1, color="darkred",
-             gid="refusal")  # fmt: skip
+    # fig.texts[0], before any suptitle: PyTorch's refusal, when there is one
+    fig.text(0.5, 0.5, "", ha="center", va="center", fontsize=SMALL + 1, color="darkred")
     return fig
-
-
-def _refusal(fig: Figure) -> Text:
-    return next(text for text in fig.texts if text.get_gid() == "refusal")
 
 
 def _show_step(fig: Figure, trace: UpdateTrace, step: int) -> str:
@@ -123,7 +118,7 @@ def _show_step(fig: Figure, trace: UpdateTrace, step: int) -> str:
         raise ValueError("the figure was drawn for a table of another shape; make a new one")
     for artist in (*fig.axes, *fig.legends):
         artist.set_visible(True)
-    _refusal(fig).set_text("")
+    fig.texts[0].set_text("")
     largest = float(deltas.abs().max()) or 1.0  # one colour scale for every step: frames compare
     heat_ax.images[0].set_data(delta)
     heat_ax.images[0].set_clim(-largest, largest)
@@ -153,7 +148,5 @@ def _show_refusal(fig: Figure, refused: RefusedCombination) -> str:
     for artist in (*fig.axes, *fig.legends):
         artist.set_visible(False)
     fig.suptitle("")
-    _refusal(fig).set_text(
-        f"PyTorch refused {refused.config.label}:\n" + textwrap.fill(message, 70)
-    )
+    fig.texts[0].set_text(f"PyTorch refused {refused.config.label}:\n" + textwrap.fill(message, 70))
     return f"PyTorch refused {refused.config.label}. {message}"

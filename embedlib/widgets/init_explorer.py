@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 import ipywidgets as widgets
+import torch
 from matplotlib.figure import Figure
 
 from embedlib._checks import check_count
@@ -36,15 +37,15 @@ _FRAME_CHOICES: tuple[tuple[str, int, int], ...] = (
 
 def _histogram_figure(bins: int, seed: int) -> tuple[Figure, Callable[[str, int, int], str]]:
     """A histogram figure, and a function that redraws it for (scheme, rows, dim) (returns alt)."""
-    fig, ax = new_figure(figsize=(6.2, 3.2), layout=None)
-    fig.subplots_adjust(left=0.1, right=0.97, bottom=0.16, top=0.82)  # fixed: cheap to redraw
+    fig, ax = new_figure(figsize=(6.2, 3.4), layout=None)
+    fig.subplots_adjust(left=0.1, right=0.97, bottom=0.25, top=0.83)  # fixed: cheap to redraw
     ax.set(xlabel="weight value", ylabel="density")
+    _scheme_panel(ax, "normal", torch.zeros(1, 1), bins)  # its legend, below the axes: static
+    fig.legend(loc="lower center", ncol=2, fontsize=SMALL, frameon=False)
 
     def show(name: str, n: int, d: int) -> str:
         weight = make_table(n, d, name, seed=seed)  # (n, d)
         std, theory = _scheme_panel(ax, name, weight, bins)
-        ax.patches[0].set_label(f"measured ({n * d:,} values)")
-        ax.legend(fontsize=SMALL, loc="upper right")
         row_norm = weight.norm(dim=1).mean().item()
         ax.set_title(f"{name}, {n} x {d}: std {std:.4f} (theory {theory:.4f})\n"
                      f"mean row norm {row_norm:.3f}", fontsize=SMALL + 1)  # fmt: skip
