@@ -35,6 +35,7 @@ def style_controls(controls: Sequence[widgets.Widget]) -> widgets.HBox:
         control.style.description_width = "initial"  # the whole label, never "num_emb…"
         if isinstance(control, widgets.Checkbox):  # no zero-width-space label, no 300 px box
             control.indent, control.layout.width = False, "auto"
+            control.layout.margin = "2px 24px 2px 2px"  # apart from the next control's label
         if "Slider" in type(control).__name__:  # label + a track of 150-200 px + readout
             control.layout.width = f"{270 + 8 * len(control.description)}px"
     row = widgets.HBox(list(controls), layout=widgets.Layout(flex_flow="row wrap"))
