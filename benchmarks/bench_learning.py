@@ -62,12 +62,12 @@ def main() -> int:
     scrub_ms = []
     for step in [*list(checkpoints)[::-1], *list(checkpoints)] * 2:
         start = time.perf_counter()
-        explorer.step.value = step
+        explorer.controls["step"].value = step
         scrub_ms.append(1000 * (time.perf_counter() - start))
     retrain_s = []
     for control, value in [("embedding_dim", 8), ("lr", 0.1), ("embedding_dim", 32), ("lr", 0.02)]:
         start = time.perf_counter()
-        getattr(explorer, control).value = value  # one new run each
+        explorer.controls[control].value = value  # one new run each
         retrain_s.append(time.perf_counter() - start)
     plt.close(explorer.figure)
 

@@ -1,84 +1,99 @@
-"""Tests for embedlib.widgets.frames: kernel-free players and selectors over PNG frames."""
+"""Frames: 2x pixels shown at natural size with alt text; kernel-free demos wired in the browser."""
 
 import base64
+import io
+import re
 
-import matplotlib.pyplot as plt
+import ipywidgets as widgets
+import numpy as np
 import pytest
+from ipywidgets.widgets.widget import _instances
+from ipywidgets.widgets.widget_link import Link
+from PIL import Image
 
-from embedlib.plots._figure import new_figure
-from embedlib.widgets.frames import (
-    frame_player,
-    frame_selector,
-    png_player,
-    png_selector,
-    render_png,
-)
+from embedlib.plots._figure import DPI, new_figure
+from embedlib.widgets.blit import BlitRenderer
+from embedlib.widgets.frames import frame_html, kernel_free, style_controls
 
 
-def pngs_in(stack):
-    found = []
-    for output in stack.children:
-        data = output.outputs[0]["data"]["image/png"]
-        found.append(base64.b64decode(data) if isinstance(data, str) else data)
-    return found
+def png_of(html: str) -> Image.Image:
+    data = re.search(r'src="data:image/png;base64,([^"]+)"', html).group(1)
+    return Image.open(io.BytesIO(base64.b64decode(data)))
 
 
-def line_pngs(n):
-    fig, ax = new_figure(figsize=(1, 1), layout=None)
-    (line,) = ax.plot([0, 1], [0, 0])
-    ax.set_ylim(0, n)
-    frames = []
-    for i in range(n):
-        line.set_ydata([0, i])
-        frames.append(render_png(fig))
-    return frames
+def test_frame_is_twice_its_displayed_width_and_says_what_it_shows():
+    fig, ax = new_figure(figsize=(3, 1.5))
+    ax.plot([0, 1], [0, 1])
+    html = frame_html(BlitRenderer(fig).render(), 'a line from (0, 0) to (1, 1) & "up"', "step 0")
+    image = png_of(html)
+    assert image.size == (3 * DPI * 2, int(1.5 * DPI * 2))  # 2x pixels for its natural size
+    assert f'width="{3 * DPI}"' in html  # shown at that natural size: never upscaled
+    assert 'alt="a line from (0, 0) to (1, 1) &amp; &quot;up&quot;"' in html
+    assert 'class="embedlib-frame"' in html and "max-width:100%" in html
+    assert html.endswith('<div class="embedlib-caption">step 0</div>')
 
 
-def test_png_player_shows_the_given_frames_in_order_with_their_labels():
-    frames = line_pngs(3)
-    assert len(set(frames)) == 3
-    player = png_player(frames, ["zero", "one", "two"], play=True, interval_ms=300)
-    play, slider, caption = player.children[0].children
-    stack = player.children[-1]
-    assert pngs_in(stack) == frames
-    assert (slider.min, slider.max, play.max, play.interval) == (0, 2, 2, 300)
-    assert [label.value for label in caption.children] == ["zero", "one", "two"]
+def test_palette_frames_are_smaller_and_look_the_same():
+    fig, ax = new_figure(figsize=(3, 1.5))
+    ax.imshow([[0, 1], [2, 3]], cmap="RdBu_r")
+    renderer = BlitRenderer(fig)
+    full, palette = renderer.render(), renderer.render(palette=True)
+    assert len(palette) < len(full)
+    a, b = (
+        np.asarray(Image.open(io.BytesIO(p)).convert("RGB"), dtype=int) for p in (full, palette)
+    )
+    worst = np.abs(a - b).max()
+    assert worst <= 24  # 256 colours: no visible change
 
 
-def test_png_selector_keeps_the_label_order():
-    frames = line_pngs(2)
-    selector = png_selector({"b": frames[1], "a": frames[0]}, description="table")
-    dropdown, stack = selector.children
-    assert dropdown.options == ("b", "a") and dropdown.description == "table"
-    assert pngs_in(stack) == [frames[1], frames[0]]
+def test_controls_get_full_labels_wide_tracks_and_wrap():
+    slider = widgets.FloatSlider(description="weight_decay")
+    box = widgets.Checkbox(description="sparse")
+    row = style_controls([slider, box, widgets.Dropdown(description="optimizer", options=["a"])])
+    assert row.layout.flex_flow == "row wrap" and "embedlib-controls" in row._dom_classes
+    assert all(c.style.description_width == "initial" for c in row.children)
+    # label (about 8 px a character) + readout (about 60 px) leave a track of at least 150 px
+    assert int(slider.layout.width.removesuffix("px")) - 8 * len("weight_decay") - 60 >= 150
+    assert box.indent is False  # no zero-width-space label before the box
 
 
-def test_figure_wrappers_render_the_same_bytes_as_render_png_and_close_figures():
-    with plt.ioff():
-        figs = [plt.subplots(figsize=(1, 1))[0] for _ in range(2)]
-    figs[1].axes[0].plot([0, 1], [1, 0])
-    expected = [render_png(fig) for fig in figs]
-    player = frame_player(figs, ["a", "b"], play=False)
-    assert pngs_in(player.children[-1]) == expected
-    assert not any(plt.fignum_exists(fig.number) for fig in figs)
-    fig, _ = new_figure(figsize=(1, 1))
-    selector = frame_selector({"only": fig})
-    assert pngs_in(selector.children[1]) == [render_png(fig)]
+def frames_of(widget):
+    return [w.value for w in widget.children] if isinstance(widget, widgets.Stack) else []
 
 
-def test_bad_input_messages():
-    frames = line_pngs(2)
-    with pytest.raises(ValueError, match="pngs is empty"):
-        png_player([], [])
-    with pytest.raises(ValueError, match="labels has 1 entries but pngs has 2"):
-        png_player(frames, ["a"])
-    with pytest.raises(TypeError, match=r"pngs\[1\] must be PNG bytes"):
-        png_player([frames[0], "not a png"], ["a", "b"])
-    with pytest.raises(ValueError, match="interval_ms must be a positive"):
-        png_player(frames, ["a", "b"], interval_ms=0)
-    with pytest.raises(ValueError, match="pngs_by_label is empty"):
-        png_selector({})
-    with pytest.raises(ValueError, match="figures is empty"):
-        frame_player([], [])
-    with pytest.raises(TypeError, match=r"figures\[0\] must be a matplotlib Figure"):
-        frame_selector({"x": "not a figure"})
+def test_kernel_free_links_every_control_to_the_pictures_it_switches():
+    frames = {
+        "a": ["<p>a0</p>", "<p>a1</p>", "<p>a2</p>"],
+        "b": ["<p>b0</p>", "<p>b1</p>", "<p>b2</p>"],
+    }
+    demo = kernel_free(frames, choose="table", slide="step", positions=["0", "1", "2"], play=True)
+    assert "embedlib-frames" in demo._dom_classes
+    dropdown, (play, slider) = [getattr(c, "children", c) for c in demo.children[0].children]
+    outer = demo.children[1]
+    assert [frames_of(inner) for inner in outer.children] == list(frames.values())
+    assert (play.max, slider.options, dropdown.options) == (2, ("0", "1", "2"), ("a", "b"))
+    wired = {(*link.source, *link.target) for link in _all_links()}
+    assert (dropdown, "index", outer, "selected_index") in wired
+    assert (play, "value", slider, "index") in wired
+    for inner in outer.children:
+        assert (slider, "index", inner, "selected_index") in wired
+
+
+def _all_links():
+    return [w for w in _instances.values() if isinstance(w, Link)]
+
+
+def test_kernel_free_leaves_out_controls_that_would_change_nothing():
+    demo = kernel_free({"only": ["<p>x</p>"]}, choose="table")
+    assert demo.children[0].children == ()
+    demo = kernel_free({"a": ["<p>a</p>"], "b": ["<p>b</p>"]}, choose="table", play=True)
+    assert [type(c).__name__ for c in demo.children[0].children] == ["Dropdown"]
+
+
+def test_kernel_free_bad_input():
+    with pytest.raises(ValueError, match="same number"):
+        kernel_free({"a": ["x"], "b": ["x", "y"]}, choose="c")
+    with pytest.raises(ValueError, match="same number"):
+        kernel_free({}, choose="c")
+    with pytest.raises(ValueError, match="positions has 1 labels for 2 frames"):
+        kernel_free({"a": ["x", "y"]}, choose="c", positions=["0"])

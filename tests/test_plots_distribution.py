@@ -18,22 +18,40 @@ from embedlib.plots import (
 )
 
 
+def steps_of(ax):
+    (patch,) = ax.patches  # one filled step patch per histogram
+    values, edges, _ = patch.get_data()
+    return np.asarray(values), np.asarray(edges)
+
+
 def test_histogram_is_a_density_and_overlays_given_curves():
     weight = make_table(2000, 16, "normal", seed=0)
     x = torch.linspace(-5, 5, 101)
     wide = torch.exp(-0.5 * (x / 10) ** 2) / (10 * math.sqrt(2 * math.pi))
     fig = plot_weight_histogram(weight, densities={"std 10": (x, wide)}, bins=40)
-    ax = fig.axes[0]
-    heights = np.array([p.get_height() for p in ax.patches])
-    widths = np.array([p.get_width() for p in ax.patches])
+    heights, edges = steps_of(fig.axes[0])
     assert len(heights) == 40
-    assert (heights * widths).sum() == pytest.approx(1.0, rel=1e-4)  # density=True
-    (line,) = ax.lines
+    assert (heights * np.diff(edges)).sum() == pytest.approx(1.0, rel=1e-4)  # a density
+    counts, _ = np.histogram(weight.numpy(), bins=edges)  # an independent count
+    np.testing.assert_allclose(heights, counts / counts.sum() / np.diff(edges), rtol=1e-4)
+    (line,) = fig.axes[0].lines
     assert line.get_label() == "std 10"
     np.testing.assert_allclose(line.get_ydata(), wide.numpy())
     # the measured peak is near 1/sqrt(2 pi), far above the std-10 curve
     assert heights.max() > 0.35 > 5 * wide.max().item()
-    plt.close(fig)
+
+
+def test_big_tables_are_sampled_and_big_bins_refused():
+    weight = torch.ones(3000, 500)  # 1.5 M values: every other row is read
+    weight[:, 250:] = -1.0
+    fig = plot_weight_histogram(weight, densities=None, bins=2)
+    heights, edges = steps_of(fig.axes[0])
+    assert (heights * np.diff(edges)).tolist() == pytest.approx([0.5, 0.5], abs=0.01)
+    assert fig.axes[0].get_legend().get_texts()[0].get_text() == "measured (750,000 of 1,500,000)"
+    with pytest.raises(ValueError, match=r"bins must be at most 1,000, got 1,000,000,000"):
+        plot_weight_histogram(weight, bins=10**9)
+    with pytest.raises(ValueError, match="NaN or inf"):
+        plot_weight_histogram(torch.tensor([[0.0, float("nan")]]))
 
 
 def test_histogram_with_scheme_names_uses_the_table_shape():
@@ -50,7 +68,7 @@ def test_histogram_draws_into_a_given_axes_without_clearing_it():
         fig, ax = plt.subplots()
     ax.plot([0, 1], [0, 1], label="mine")
     returned = plot_weight_histogram(torch.randn(10, 3), densities=None, ax=ax, bins=5)
-    assert returned is fig and len(ax.lines) == 1 and len(ax.patches) == 5
+    assert returned is fig and len(ax.lines) == 1 and len(steps_of(ax)[0]) == 5
     plt.close(fig)
 
 
@@ -95,11 +113,19 @@ def test_loss_curves_one_line_per_label():
 @pytest.mark.parametrize(
     ("call", "error", "pattern"),
     [
-        (lambda: plot_weight_histogram(torch.zeros(5)), ValueError, "2-D float tensor"),
+        (lambda: plot_weight_histogram(torch.zeros(5)), ValueError, "weight must be 2-D"),
+        (lambda: plot_weight_histogram(torch.zeros(0, 3)), ValueError, "at least one row"),
+        (
+            lambda: plot_weight_histogram(torch.zeros(2, 2, dtype=torch.long)),
+            TypeError,
+            r"weight\.float\(\)",
+        ),
+        (lambda: plot_weight_histogram([[0.0]]), TypeError, "weight must be a torch.Tensor"),
+        (lambda: plot_weight_histogram(torch.zeros(2, 2), bins=2.5), TypeError, "bins must be"),
         (lambda: plot_weight_histogram(torch.zeros(2, 2), bins=0), ValueError, "bins must"),
         (lambda: plot_weight_histogram(torch.ones(2, 2), densities="normal"), TypeError, "list"),
         (lambda: plot_weight_histogram(torch.ones(2, 2), densities=["gauss"]), ValueError, "valid"),
-        (lambda: plot_scheme_grid({}), ValueError, "empty"),
+        (lambda: plot_scheme_grid({}), ValueError, "non-empty"),
         (lambda: plot_scheme_grid({"gauss": torch.ones(2, 2)}), ValueError, "unknown scheme"),
         (lambda: plot_scaling_with_dim([4], {"x": [1.0, 2.0]}), ValueError, "one value per dim"),
         (lambda: plot_loss_curves({}), ValueError, "non-empty"),

@@ -10,7 +10,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, Rectangle
 
 from embedlib.lookup import trace_lookup
-from embedlib.plots.lookup import plot_lookup, plot_table
+from embedlib.plots.lookup import plot_lookup
 
 
 @pytest.fixture
@@ -56,38 +56,23 @@ def test_only_unused_rows_are_dimmed(trace):
 def test_plot_lookup_draws_into_a_given_axes_and_keeps_it():
     fig, ax = plt.subplots()
     ax.plot([0, 1], [0, 1], label="caller's line")
-    out = plot_lookup(trace_lookup(torch.randn(4, 2), torch.tensor(3)), ax=ax, annotate=False)
+    out = plot_lookup(trace_lookup(torch.randn(41, 2), torch.tensor(3)), ax=ax)
     assert out is fig
     assert ax.lines and "x = 3" in texts(fig)
-    assert not any(t.get_text() == "0.00" for t in ax.texts)  # annotate=False honoured
+    # the 82-value table is too big to write its values in; the one output row is not
+    assert sum("." in t.get_text() for t in ax.texts) == 2
     plt.close(fig)
 
 
 def test_plot_lookup_figure_size_and_errors(trace):
     fig = plot_lookup(trace)
-    assert tuple(fig.get_size_inches()) == (8, 3.5) and fig.dpi == 80
-    plt.close(fig)
-    with pytest.raises(TypeError, match=r"unknown style option\(s\) \['colour'\]; valid"):
-        plot_lookup(trace, colour="red")
+    assert tuple(fig.get_size_inches()) == (7.5, 3.5) and fig.dpi == 96  # 720 px: fits a page
     with pytest.raises(TypeError, match="trace must be a LookupTrace"):
         plot_lookup(torch.zeros(3, 2))
-    with pytest.raises(ValueError, match="too many to draw"):
+    with pytest.raises(ValueError, match=r"number of ids is 40, more than this plot draws"):
         plot_lookup(trace_lookup(torch.zeros(3, 2), torch.zeros(40, dtype=torch.long)))
-
-
-def test_plot_table_highlights(trace):
-    fig = plot_table(trace.weight, highlight_rows=[0, 9], title="table")
-    framed = [p for p in fig.axes[0].patches if not p.get_fill()]
-    assert sorted(int(p.get_y()) for p in framed) == [0, 9]
-    assert fig.axes[0].get_title() == "table"
-    plt.close(fig)
-    with pytest.raises(ValueError, match=r"highlight_rows \[10\] are outside"):
-        plot_table(trace.weight, highlight_rows=[10])
-    with pytest.raises(ValueError, match="2-D tensor"):
-        plot_table(torch.zeros(3))
-    fig = plot_table(torch.nn.Embedding(3, 2))  # a module is accepted for its weight
-    assert fig.axes[0].images[0].get_array().shape == (3, 2)
-    plt.close(fig)
+    with pytest.raises(ValueError, match=r"num_embeddings is 100,000, more than this plot draws"):
+        plot_lookup(trace_lookup(torch.zeros(100_000, 2), torch.tensor([1])))
 
 
 def test_created_figures_are_detached_from_pyplot(trace):

@@ -53,7 +53,7 @@ def test_before_only_and_given_axes():
 def test_errors():
     with pytest.raises(ValueError, match="norms_after has 1 rows but norms_before has 2"):
         plot_row_norms([1.0, 2.0], [1.0])
-    with pytest.raises(ValueError, match="looked_up has 3 entries"):
+    with pytest.raises(ValueError, match="looked_up has 3 rows but norms_before has 2"):
         plot_row_norms([1.0, 2.0], looked_up=[True, False, True])
     with pytest.raises(ValueError, match="must be 1-D"):
         plot_row_norms(torch.ones(2, 2))
@@ -61,4 +61,9 @@ def test_errors():
         plot_row_norms([1.0], max_norm=0.0)
     with pytest.raises(TypeError, match="sequence of numbers"):
         plot_row_norms(3.0)
+    with pytest.raises(TypeError, match="norms_before must hold numbers only"):
+        plot_row_norms(["a"])
+    # one bar per row: a big table is refused before any bar is drawn, not drawn for minutes
+    with pytest.raises(ValueError, match=r"len\(norms_before\) is 1,000,000, more than this"):
+        plot_row_norms(torch.zeros(1_000_000))
     plt.close("all")

@@ -45,15 +45,21 @@ def _frame_png(frame: widgets.HTML) -> tuple[bytes, dict[str, str]]:
     ), attributes
 
 
+def _player_parts(player):
+    """The Play button, the slider and the Stack of frames of a projection player."""
+    play = next(w for w in _walk(player) if isinstance(w, widgets.Play))
+    slider = next(w for w in _walk(player) if isinstance(w, widgets.SelectionSlider))
+    stack = player.children[1].children[0]  # one choice: its Stack of frames
+    return play, slider, stack
+
+
 def test_player_is_kernel_free_with_play_slider_and_one_frame_per_checkpoint():
     player = projection_player(_run(), GROUPS, labels=LABELS, annotate=["a1"])
     assert "embedlib-frames" in player._dom_classes
-    controls, stack = player.children
-    play, slider, caption = controls.children
-    assert isinstance(play, widgets.Play) and isinstance(stack, widgets.Stack)
-    assert len(stack.children) == 4 and slider.max == play.max == 3
-    captions = [label.value for label in caption.children]
-    assert captions == [f"step {s} of 30" for s in (0, 10, 20, 30)]
+    play, slider, stack = _player_parts(player)
+    assert isinstance(stack, widgets.Stack)
+    assert len(stack.children) == 4 and play.max == 3
+    assert list(slider.options) == [f"step {s} of 30" for s in (0, 10, 20, 30)]
     frames = [_frame_png(frame) for frame in stack.children]
     assert len({png for png, _ in frames}) == 4  # the points move from frame to frame
     for (_, attributes), step in zip(frames, (0, 10, 20, 30), strict=True):
@@ -62,11 +68,11 @@ def test_player_is_kernel_free_with_play_slider_and_one_frame_per_checkpoint():
 
 def test_player_frames_have_2x_pixels_of_their_shown_width():
     player = projection_player(_run(), GROUPS)
-    for frame in player.children[1].children:
+    for frame in _player_parts(player)[2].children:
         png, attributes = _frame_png(frame)
         width, _ = _pixels(png)
         assert width == 2 * int(attributes["width"])
-        assert "max-width: 100%" in attributes["style"]
+        assert "max-width:100%" in attributes["style"]
 
 
 def test_frames_share_one_projection_so_points_move_rather_than_jump():
@@ -89,19 +95,21 @@ def test_frames_share_one_projection_so_points_move_rather_than_jump():
 
 def test_explorer_has_the_static_card_structure():
     explorer = projection_explorer(lambda d, lr: _run(d), GROUPS, labels=LABELS)
-    root = explorer.widget
+    root = explorer
     assert "embedlib-live" in root._dom_classes
     classes = {c for w in _walk(root) for c in w._dom_classes}
-    assert {"embedlib-controls", "embedlib-frame"} <= classes
-    notes = [w for w in _walk(root) if isinstance(w, widgets.HTML)]
+    assert "embedlib-controls" in classes
+    assert 'class="embedlib-frame"' in explorer.image.value  # the picture is an <img> in HTML
+    notes = [w for w in _walk(root) if isinstance(w, widgets.HTML) and "site-note" in w.value]
     assert len(notes) == 1
     note = notes[0].value
     assert 'class="embedlib-site-note"' in note and 'style="display:none"' in note
     assert 'href="run_it_yourself.html"' in note
     controls = next(w for w in _walk(root) if "embedlib-controls" in w._dom_classes)
-    assert list(controls.children) == [explorer.embedding_dim, explorer.lr, explorer.step]
-    width, _ = _pixels(explorer.view.image.value)
-    assert width == 2 * int(explorer.view.image.width)
+    assert list(controls.children) == list(explorer.controls.values())
+    assert list(explorer.controls) == ["embedding_dim", "lr", "step"]
+    png, attributes = _frame_png(explorer.image)
+    assert _pixels(png)[0] == 2 * int(attributes["width"])
     plt.close(explorer.figure)
 
 
@@ -113,18 +121,18 @@ def test_step_slider_scrubs_without_training_and_new_settings_retrain_once():
         return _run(dim)
 
     explorer = projection_explorer(train, GROUPS, embedding_dim=4, lr=0.05)
-    assert calls == [(4, 0.05)] and explorer.step.value == 30
-    image = explorer.view.image.value
+    assert calls == [(4, 0.05)] and explorer.controls["step"].value == 30
+    image = explorer.image.value
     points = explorer.figure.axes[0].collections[0].get_offsets().copy()
-    explorer.step.value = 10
+    explorer.controls["step"].value = 10
     assert calls == [(4, 0.05)]  # scrubbing reuses the run
-    assert explorer.view.image.value != image
+    assert explorer.image.value != image
     assert (explorer.figure.axes[0].collections[0].get_offsets() != points).any()
-    explorer.embedding_dim.value = 8
-    explorer.lr.value = 0.1
+    explorer.controls["embedding_dim"].value = 8
+    explorer.controls["lr"].value = 0.1
     assert calls == [(4, 0.05), (8, 0.05), (8, 0.1)]
     assert explorer.figure.axes[0].get_title() == "embedding_dim=8, lr=0.1: step 10"
-    assert explorer.view.errors.outputs == ()
+    assert explorer.status.value == ""
     plt.close(explorer.figure)
 
 
@@ -134,10 +142,10 @@ def test_a_run_with_other_steps_is_reported_under_the_picture():
         return run if dim == 4 else {0: run[0], 5: run[10]}
 
     explorer = projection_explorer(train, GROUPS, embedding_dim=4)
-    image = explorer.view.image.value
-    explorer.embedding_dim.value = 8
-    assert "record the same steps in every run" in explorer.view.errors.outputs[0]["text"]
-    assert explorer.view.image.value == image  # the last good frame stays
+    image = explorer.image.value
+    explorer.controls["embedding_dim"].value = 8
+    assert "record the same steps in every run" in explorer.status.value
+    assert explorer.image.value == image  # the last good frame stays
     plt.close(explorer.figure)
 
 

@@ -8,7 +8,7 @@ import torch
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from embedlib.plots._figure import new_figure
+from embedlib.plots._figure import SMALL, new_figure
 
 __all__ = ["plot_loss_curves"]
 
@@ -31,7 +31,10 @@ def plot_loss_curves(
         raise ValueError("curves must be a non-empty mapping {label: sequence of losses}")
     values = {}
     for label, losses in curves.items():
-        losses = torch.as_tensor(losses, dtype=torch.float64).flatten()
+        try:
+            losses = torch.as_tensor(losses, dtype=torch.float64).flatten()
+        except (TypeError, ValueError, RuntimeError) as error:
+            raise TypeError(f"curves[{label!r}] must be a sequence of numbers: {error}") from error
         if losses.numel() == 0:
             raise ValueError(f"curves[{label!r}] is empty: give at least one loss value")
         if logy and not bool((losses > 0).all()):
@@ -47,5 +50,5 @@ def plot_loss_curves(
     ax.set_ylabel("loss")
     if title is not None:
         ax.set_title(title)
-    ax.legend(fontsize="small", ncols=1 + len(values) // 5)
+    ax.legend(fontsize=SMALL, ncols=1 + len(values) // 5)
     return ax.figure

@@ -1,4 +1,7 @@
-"""What values a fresh embedding table holds: histograms against theoretical densities."""
+"""What values a fresh embedding table holds: histograms against theoretical densities.
+
+Every histogram here is drawn one way: ``torch.histogram`` (density) as one filled step patch.
+"""
 
 from __future__ import annotations
 
@@ -10,46 +13,69 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from torch import Tensor
 
-from embedlib.init import INIT_SCHEMES, _get_scheme, table_stats
-from embedlib.plots._figure import new_figure
+from embedlib._checks import check_count, check_table
+from embedlib.init import INIT_SCHEMES, table_stats
+from embedlib.plots._figure import MAX_BINS, MAX_VALUES, SMALL, check_items, new_figure
 
-__all__ = [
-    "plot_row_norms_by_scheme",
-    "plot_scaling_with_dim",
-    "plot_scheme_grid",
-    "plot_weight_histogram",
-]
+__all__ = ["plot_row_norms_by_scheme", "plot_scaling_with_dim", "plot_scheme_grid",
+           "plot_weight_histogram"]  # fmt: skip
 
 Curve = tuple[Tensor, Tensor]  # (x, pdf)
 
 
-def _check_table(weight: object, name: str = "weight") -> Tensor:
-    if not isinstance(weight, Tensor) or weight.dim() != 2 or not weight.is_floating_point():
-        raise ValueError(
-            f"{name} must be a 2-D float tensor (num_embeddings, embedding_dim), got "
-            f"{type(weight).__name__} {tuple(getattr(weight, 'shape', ()))}; pass module.weight"
-        )
-    return weight.detach().float()
+def _histogram(weight: Tensor, bins: int, name: str = "weight") -> tuple[Tensor, Tensor, int]:
+    """Return (density heights, bin edges, values read) for a table's values.
+
+    At most ``MAX_VALUES`` values are read: of a larger table, every k-th row."""
+    table = check_table(weight, name).detach()
+    bins = check_count(bins, "bins", high=MAX_BINS)
+    n, d = table.shape
+    every = math.ceil(n * d / MAX_VALUES)  # a strided view: no copy of a big table
+    values = table[::every, :: math.ceil(d / MAX_VALUES)].flatten().float()
+    lo, hi = values.min().item(), values.max().item()
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        raise ValueError(f"{name} holds NaN or inf values; a histogram needs finite values")
+    if hi - lo < 1e-12:
+        lo, hi = lo - 0.5, hi + 0.5
+    heights, edges = torch.histogram(values, bins=bins, range=(lo, hi), density=True)
+    return heights, edges, values.numel()
 
 
-def _resolve_densities(
-    densities: Mapping[str, Curve] | Sequence[str] | None, weight: Tensor, lo: float, hi: float
-) -> dict[str, Curve]:
+def _curves(densities: object, table: Tensor, lo: float, hi: float) -> dict[str, Curve]:
     """Turn scheme names into (x, pdf) curves over [lo, hi]; pass (x, pdf) pairs through."""
     if densities is None:
         return {}
-    if isinstance(densities, str):
-        raise TypeError(f"densities must be a list of scheme names, got the string {densities!r}")
     if isinstance(densities, Mapping):
-        curves = {}
         for label, curve in densities.items():
             if not (isinstance(curve, tuple) and len(curve) == 2):
                 raise TypeError(f"densities[{label!r}] must be an (x, pdf) pair of tensors")
-            curves[str(label)] = (torch.as_tensor(curve[0]), torch.as_tensor(curve[1]))
-        return curves
-    x = torch.linspace(lo, hi, 801)
+        return {str(k): (torch.as_tensor(x), torch.as_tensor(y)) for k, (x, y) in densities.items()}
+    x, (n, d) = torch.linspace(lo, hi, 801), table.shape
+    names = check_items(densities, "densities", str, "['normal']")
+    return {s: (x, INIT_SCHEMES[s].density(x, n, d)) for s in names}
+
+
+def _nice(value: float) -> float:
+    """The smallest of 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 (times a power of 10) >= ``value``."""
+    scale = 10 ** math.floor(math.log10(value))
+    return scale * next(s for s in (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10) if s * scale >= value)
+
+
+def _scheme_panel(ax: Axes, name: str, weight: Tensor, bins: int) -> tuple[float, float]:
+    """Draw, or redraw in place, a scheme's histogram and theoretical pdf; return (std, theory)."""
+    heights, edges, _ = _histogram(weight, bins, f"tables[{name!r}]")
+    half = _nice(1.1 * edges.abs().max().item())  # init schemes are centred on 0
+    x = torch.linspace(-half, half, 401)
     n, d = weight.shape
-    return {name: (x, _get_scheme(name).density(x, n, d)) for name in densities}
+    pdf = INIT_SCHEMES[name].density(x, n, d)
+    if not ax.patches:  # the first call creates the artists; later calls update them
+        ax.stairs([0.0], [0.0, 1.0], fill=True, color="C0", alpha=0.6, label="measured")
+        ax.plot([], [], color="C1", lw=1.8, label="theory")
+    ax.patches[0].set_data(heights.numpy(), edges.numpy())
+    ax.lines[0].set_data(x.numpy(), pdf.numpy())
+    # rounded limits: a table of the same scheme and scale keeps the axes (a cheap live redraw)
+    ax.set(xlim=(-half, half), ylim=(0, _nice(1.1 * max(heights.max(), pdf.max()).item())))
+    return weight.std(correction=0).item(), INIT_SCHEMES[name].theoretical_std(n, d)
 
 
 def plot_weight_histogram(
@@ -59,36 +85,31 @@ def plot_weight_histogram(
     ax: Axes | None = None,
     bins: int = 80,
     title: str | None = None,
-    color: str = "C0",
     figsize: tuple[float, float] = (6, 3),
 ) -> Figure:
-    """Plot a histogram (density=True) of every entry of ``weight`` with theoretical pdfs on top.
+    """Plot a histogram (density) of every entry of ``weight`` with theoretical pdfs on top.
 
     ``densities`` is a list of scheme names (curves for this table's shape) or a mapping
-    label -> (x, pdf), e.g. to overlay a wrong claim next to the right one.
+    label -> (x, pdf), e.g. to overlay a wrong claim next to the right one. Tables of more than
+    a million values are sampled (every k-th row); at most 1,000 bins.
 
     >>> fig = plot_weight_histogram(torch.randn(100, 8), densities=["normal"])
-    >>> len(fig.axes[0].patches), len(fig.axes[0].lines)
-    (80, 1)
+    >>> len(fig.axes[0].patches), [line.get_label() for line in fig.axes[0].lines]
+    (1, ['normal'])
     """
-    table = _check_table(weight)
-    if not isinstance(bins, int) or bins < 1:
-        raise ValueError(f"bins must be a positive int, got {bins!r}")
-    values = table.flatten()
-    lo, hi = values.min().item(), values.max().item()
-    pad = 0.15 * (hi - lo) + 1e-6
-    curves = _resolve_densities(densities, table, lo - pad, hi + pad)
+    heights, edges, read = _histogram(weight, bins)
+    lo, hi = edges[0].item(), edges[-1].item()
+    pad = 0.15 * (hi - lo)
+    curves = _curves(densities, weight, lo - pad, hi + pad)
     if ax is None:
         _fig, ax = new_figure(figsize=figsize)
-    ax.hist(values.numpy(), bins=bins, range=(lo, hi), density=True, color=color, alpha=0.6,
-            label=f"measured ({values.numel():,} values)")  # fmt: skip
-    for i, (label, (x, pdf)) in enumerate(curves.items()):
-        ax.plot(x.numpy(), pdf.numpy(), color=f"C{i + 1}", lw=1.8, label=label)
-    ax.set_xlabel("weight value")
-    ax.set_ylabel("density")
-    if title is not None:
-        ax.set_title(title)
-    ax.legend(fontsize="small", loc="upper right")
+    total = weight.numel()
+    label = f"measured ({total:,} values)" if read == total else f"measured ({read:,} of {total:,})"
+    ax.stairs(heights.numpy(), edges.numpy(), fill=True, color="C0", alpha=0.6, label=label)
+    for i, (name, (x, pdf)) in enumerate(curves.items()):
+        ax.plot(x.numpy(), pdf.numpy(), color=f"C{i + 1}", lw=1.8, label=name)
+    ax.set(xlabel="weight value", ylabel="density", title=title)
+    ax.legend(fontsize=SMALL, loc="upper right")
     return ax.figure
 
 
@@ -97,7 +118,7 @@ def plot_scheme_grid(
     *,
     ncols: int = 3,
     bins: int = 50,
-    panel_size: tuple[float, float] = (2.6, 1.9),
+    panel_size: tuple[float, float] = (2.4, 2.0),
 ) -> Figure:
     """Plot one small histogram per scheme, each with its theoretical pdf and measured std.
 
@@ -108,37 +129,25 @@ def plot_scheme_grid(
     >>> [ax.get_title().split()[0] for ax in fig.axes]
     ['normal', 'uniform']
     """
-    if not tables:
-        raise ValueError("tables is empty: pass {scheme_name: table} for at least one scheme")
+    if not isinstance(tables, Mapping) or not tables:
+        raise ValueError("tables must be a non-empty {scheme_name: table} mapping")
     unknown = [name for name in tables if name not in INIT_SCHEMES]
     if unknown:
         raise ValueError(f"unknown scheme names {unknown}; valid: {', '.join(INIT_SCHEMES)}")
-    if not isinstance(ncols, int) or ncols < 1:
-        raise ValueError(f"ncols must be a positive int, got {ncols!r}")
-    ncols = min(ncols, len(tables))
+    ncols = min(check_count(ncols, "ncols"), len(tables))
     nrows = math.ceil(len(tables) / ncols)
     width, height = panel_size[0] * ncols, panel_size[1] * nrows
     fig, axes = new_figure(nrows=nrows, ncols=ncols, squeeze=False, figsize=(width, height),
                            layout=None)  # fmt: skip
-    # Fixed margins (in inches, so any grid fits): a layout engine would cost more than the
-    # drawing. Room above each panel for its two-line title, below for its tick labels.
-    margins = {"left": 0.1 / width, "right": 1 - 0.1 / width, "bottom": 0.3 / height}
-    fig.subplots_adjust(**margins, top=1 - 0.45 / height, wspace=0.08, hspace=0.6)
+    # Fixed margins in inches (a layout engine costs more than the drawing): room above each
+    # panel for its two-line title, below for its tick labels.
+    fig.subplots_adjust(left=0.25 / width, right=1 - 0.25 / width, bottom=0.3 / height,
+                        top=1 - 0.5 / height, wspace=0.3, hspace=0.75)  # fmt: skip
     for ax, (name, weight) in zip(axes.flat, tables.items(), strict=False):
-        table = _check_table(weight, f"tables[{name!r}]")
-        values = table.flatten()
-        lo, hi = values.min().item(), values.max().item()
-        heights, edges = torch.histogram(values, bins=bins, range=(lo, hi), density=True)
-        # one filled step patch per panel draws like ax.hist's bars, for a fraction of the cost
-        ax.stairs(heights.numpy(), edges.numpy(), fill=True, color="C0", alpha=0.6)
-        x = torch.linspace(lo - 0.1 * (hi - lo), hi + 0.1 * (hi - lo), 401)
-        n, d = table.shape
-        ax.plot(x.numpy(), INIT_SCHEMES[name].density(x, n, d).numpy(),
-                color="C1", lw=1.5)  # fmt: skip
-        theory = INIT_SCHEMES[name].theoretical_std(n, d)
-        ax.set_title(f"{name}\nstd {values.std().item():.3g} (theory {theory:.3g})", fontsize=8)
-        ax.tick_params(labelsize=7)
-        ax.locator_params(axis="x", nbins=5)  # narrow panels: keep tick labels apart
+        std, theory = _scheme_panel(ax, name, weight, bins)
+        ax.set_title(f"{name}\nstd {std:.3g} (theory {theory:.3g})", fontsize=SMALL)
+        ax.tick_params(labelsize=SMALL)
+        ax.locator_params(axis="x", nbins=4)  # narrow panels: keep tick labels apart
         ax.set_yticks([])
     for ax in list(axes.flat)[len(tables) :]:
         ax.set_visible(False)
@@ -149,7 +158,7 @@ def plot_row_norms_by_scheme(
     tables: Mapping[str, Tensor],
     *,
     ax: Axes | None = None,
-    figsize: tuple[float, float] = (6.5, 3),
+    figsize: tuple[float, float] = (6.5, 3.2),
     log: bool = True,
 ) -> Figure:
     """Plot the spread of row norms (box plot, no fliers) of each table, one box per label.
@@ -158,13 +167,13 @@ def plot_row_norms_by_scheme(
     >>> [t.get_text() for t in fig.axes[0].get_xticklabels()]
     ['a', 'b']
     """
-    if not tables:
-        raise ValueError("tables is empty: pass {label: table} for at least one table")
-    norms = [table_stats(_check_table(w, f"tables[{k!r}]")).row_norms for k, w in tables.items()]
+    if not isinstance(tables, Mapping) or not tables:
+        raise ValueError("tables must be a non-empty {label: table} mapping")
+    norms = [table_stats(check_table(w, f"tables[{k!r}]")).row_norms for k, w in tables.items()]
     if ax is None:
         _fig, ax = new_figure(figsize=figsize)
     ax.boxplot([n.numpy() for n in norms], showfliers=False)
-    ax.set_xticks(range(1, len(tables) + 1), list(tables), rotation=30, ha="right", fontsize=8)
+    ax.set_xticks(range(1, len(tables) + 1), list(tables), rotation=30, ha="right")
     if log:
         ax.set_yscale("log")
     ax.set_ylabel("row norm ||w_i||")
@@ -177,7 +186,7 @@ def plot_scaling_with_dim(
     *,
     ax: Axes | None = None,
     reference: bool = True,
-    figsize: tuple[float, float] = (5.5, 3),
+    figsize: tuple[float, float] = (6, 3.2),
 ) -> Figure:
     """Plot measured quantities against embedding_dim on log-log axes, with a sqrt(d) guide.
 
@@ -185,15 +194,13 @@ def plot_scaling_with_dim(
     >>> len(fig.axes[0].lines)
     2
     """
-    dims = [int(d) for d in dims]
-    if not dims or min(dims) < 1:
-        raise ValueError(f"dims must be a non-empty list of positive ints, got {dims}")
+    dims = [check_count(d, "dims") for d in check_items(dims, "dims", int, "[4, 16, 64]")]
+    if not isinstance(series, Mapping):
+        raise TypeError(f"series must be a {{label: values}} mapping, got {type(series).__name__}")
     for label, values in series.items():
         if len(values) != len(dims):
-            raise ValueError(
-                f"series[{label!r}] has {len(values)} values but dims has {len(dims)}; "
-                "give one value per dim"
-            )
+            raise ValueError(f"series[{label!r}] has {len(values)} values but dims has "
+                             f"{len(dims)}; give one value per dim")  # fmt: skip
     if ax is None:
         _fig, ax = new_figure(figsize=figsize)
     for i, (label, values) in enumerate(series.items()):
@@ -203,5 +210,5 @@ def plot_scaling_with_dim(
     ax.set_xscale("log", base=2)
     ax.set_yscale("log", base=2)
     ax.set_xlabel("embedding_dim d")
-    ax.legend(fontsize="small")
+    ax.legend(fontsize=SMALL)
     return ax.figure

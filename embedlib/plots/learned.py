@@ -14,12 +14,10 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from embedlib._learned_checks import check_strings, check_table
-from embedlib.plots._figure import new_figure
+from embedlib.plots._figure import SMALL, new_figure
 
 __all__ = ["plot_projection", "plot_similarity"]
 
-DPI = 96  # logical dots per inch: 1 pt of text is 1 pt on screen when shown at this size
-FONT_PT = 10
 # Okabe-Ito colours (distinguishable with colour-vision deficiencies), and a marker per group too.
 _COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442")
 _MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
@@ -82,7 +80,7 @@ def plot_similarity(
     axes = ax
     if axes is None:
         _fig, axes = new_figure(
-            figsize=(3.25 * len(matrices) + 1.0, 3.5), dpi=DPI, ncols=len(matrices), squeeze=False
+            figsize=(3.25 * len(matrices) + 1.0, 3.5), ncols=len(matrices), squeeze=False
         )
         axes = list(axes[0])
     elif isinstance(axes, Axes):
@@ -102,14 +100,14 @@ def plot_similarity(
         for edge in starts[1:]:
             panel.axhline(edge - 0.5, color="black", lw=0.8)
             panel.axvline(edge - 0.5, color="black", lw=0.8)
-        panel.set_xticks(centres, names, rotation=90, fontsize=FONT_PT)
-        panel.set_yticks(centres, names, fontsize=FONT_PT)
+        panel.set_xticks(centres, names, rotation=90, fontsize=SMALL)
+        panel.set_yticks(centres, names, fontsize=SMALL)
         panel.tick_params(length=0)
-        panel.set_title(title, fontsize=FONT_PT + 1)
+        panel.set_title(title, fontsize=SMALL + 1)
     fig = axes[0].figure
     bar = fig.colorbar(image, ax=list(axes), shrink=0.8)
-    bar.set_label("cosine similarity", fontsize=FONT_PT)
-    bar.ax.tick_params(labelsize=FONT_PT)
+    bar.set_label("cosine similarity", fontsize=SMALL)
+    bar.ax.tick_params(labelsize=SMALL)
     return fig
 
 
@@ -156,7 +154,7 @@ def plot_projection(
             "label per point, and annotate only labels from it"
         )
     if ax is None:
-        _fig, ax = new_figure(figsize=(4.5, 4.25), dpi=DPI)  # narrow for phones; whole pixels
+        _fig, ax = new_figure(figsize=(4.5, 4.25))  # narrow for phones; whole pixels
     points = xy.double().numpy()
     for rank, group in enumerate(_group_order(groups)):
         rows = [i for i in range(n) if groups[i] == group]
@@ -168,21 +166,21 @@ def plot_projection(
         for label in annotate:
             i = labels.index(label)
             ax.annotate(label, points[i], xytext=(5, 4), textcoords="offset points",
-                        fontsize=FONT_PT, gid=f"label:{label}", zorder=3)  # fmt: skip
+                        fontsize=SMALL, gid=f"label:{label}", zorder=3)  # fmt: skip
     if limits is not None:
         (x0, x1), (y0, y1) = limits
         ax.set_xlim(x0, x1)
         ax.set_ylim(y0, y1)
-    ax.set_xlabel("principal component 1", fontsize=FONT_PT)
-    ax.set_ylabel("principal component 2", fontsize=FONT_PT)
-    ax.tick_params(labelsize=FONT_PT)
+    ax.set_xlabel("principal component 1", fontsize=SMALL)
+    ax.set_ylabel("principal component 2", fontsize=SMALL)
+    ax.tick_params(labelsize=SMALL)
     if title is not None:
-        ax.set_title(title, fontsize=FONT_PT + 1)
+        ax.set_title(title, fontsize=SMALL + 1)
     ax.legend(
         loc="upper center",
         bbox_to_anchor=(0.5, -0.17),
         ncols=3,
-        fontsize=FONT_PT,
+        fontsize=SMALL,
         frameon=False,
         handletextpad=0.2,
         columnspacing=1.0,

@@ -1,10 +1,10 @@
-"""Fast re-rendering of a figure whose data changes but whose layout does not (blitting to PNG).
+"""An optimisation a reader can skip: re-render a figure fast when only its data changed.
 
-Most of a matplotlib render is text: tick labels, legends, axis labels. A live widget usually
-changes only data (an image's values, bar lengths, a title), so the static part is drawn once,
-kept as a bitmap, and each update restores it and draws just the artists that change (and the
-spines and in-axes legends, which a full draw puts on top of the data). Whenever the layout
-changes (axis limits, visibility, figure size), the next render is a full draw again.
+It changes how fast a widget shows a frame, not what it shows (tests compare its frames with a
+full render, pixel by pixel). Most of a render is text (ticks, labels, legends), and a widget
+update usually changes only data; so the rest is drawn once and kept as a bitmap, and each
+update restores it and draws just the data artists (with the spines and in-axes legends, which
+belong on top). A layout change (limits, visibility, size) makes the next render a full draw.
 """
 
 from __future__ import annotations
@@ -16,7 +16,9 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image
 
-__all__ = ["BlitRenderer"]
+from embedlib.plots._figure import DPI
+
+__all__: list[str] = []  # an implementation detail of the widgets
 
 
 class BlitRenderer:
@@ -34,13 +36,9 @@ class BlitRenderer:
     (True, 1)
     """
 
-    def __init__(self, fig: Figure, *, dpi: float = 72) -> None:
-        if not isinstance(fig, Figure):
-            raise TypeError(f"fig must be a matplotlib Figure, got {type(fig).__name__}")
-        if dpi <= 0:
-            raise ValueError(f"dpi must be a positive number of dots per inch, got {dpi}")
+    def __init__(self, fig: Figure) -> None:
         self.fig = fig
-        fig.set_dpi(dpi)
+        fig.set_dpi(2 * DPI)  # twice the pixels of its natural size
         self.canvas = FigureCanvasAgg(fig)
         self._background = None
         self._layout: tuple | None = None
@@ -48,14 +46,8 @@ class BlitRenderer:
         self.full_draws = 0
 
     def _overlay(self) -> list[Artist]:
-        """What is drawn over the cached bitmap, in drawing order.
-
-        Data artists (images, collections, lines, patches, texts, titles) change between
-        updates. Spines and legends inside the axes do not, but they must stay on top of the
-        data as in a full draw, so each axes' overlay is its data artists, spines and such a
-        legend, sorted by zorder. Tick labels, axis labels and legends placed outside the axes
-        stay in the bitmap: nothing is drawn over them.
-        """
+        """What is drawn over the bitmap, in zorder per axes as ``Axes.draw`` does: the data
+        artists, and the spines and in-axes legends that a full draw puts on top of them."""
         overlay: list[Artist] = []
         for ax in self.fig.axes:
             if not ax.get_visible():
@@ -65,53 +57,58 @@ class BlitRenderer:
             if ax.legend_ is not None and id(ax.legend_) in self._legends_on_top:
                 artists.append(ax.legend_)
             overlay += sorted(artists, key=lambda artist: artist.get_zorder())  # as Axes.draw
-        overlay += self.fig.texts
-        suptitle = self.fig._suptitle
-        if suptitle is not None and all(suptitle is not text for text in self.fig.texts):
-            overlay.append(suptitle)  # older matplotlib keeps it out of fig.texts
+        overlay += self.fig.texts  # suptitle included
         return [artist for artist in overlay if artist.get_visible()]
 
     def _layout_key(self) -> tuple:
         """What the static bitmap depends on; a change forces a full draw."""
-        return (
-            tuple(self.fig.get_size_inches()),
-            tuple(
-                (ax.get_visible(), ax.get_xlim(), ax.get_ylim(), ax.get_position().bounds)
-                for ax in self.fig.axes
-            ),
-        )
+        axes = [(a.get_visible(), a.get_xlim(), a.get_ylim(), a.get_position().bounds)
+                for a in self.fig.axes]  # fmt: skip
+        return tuple(self.fig.get_size_inches()), tuple(axes)
 
-    def render(self) -> bytes:
-        """Return the figure as PNG bytes, with a full draw only when the layout changed."""
-        layout = self._layout_key()
-        full_draw = self._background is None or layout != self._layout
-        if full_draw:  # legends over the axes area are redrawn on top of the data each time
-            renderer = self.canvas.get_renderer()
-            self._legends_on_top = {
-                id(ax.legend_)
-                for ax in self.fig.axes
-                if ax.legend_ is not None
-                and ax.legend_.get_window_extent(renderer).overlaps(ax.bbox)
-            }
-        artists = self._overlay()
-        if full_draw:
-            animated = [artist.get_animated() for artist in artists]
-            for artist in artists:
-                artist.set_animated(True)  # left out of the full draw: drawn on top below
-            try:
-                self.canvas.draw()
-            finally:  # a later savefig of the figure draws everything again
-                for artist, was_animated in zip(artists, animated, strict=True):
-                    artist.set_animated(was_animated)
-            self._background = self.canvas.copy_from_bbox(self.fig.bbox)
-            self._layout = self._layout_key()  # after the draw: a layout engine may move axes
-            self.full_draws += 1
+    def render(self, *, palette: bool = False) -> bytes:
+        """Return the figure as PNG bytes, with a full draw only when the layout changed.
+
+        ``palette=True`` (for stored frames) quantizes to 256 colours: a third of the bytes.
+        """
+        if self._background is None or self._layout_key() != self._layout:
+            self._full_draw()
         else:
             self.canvas.restore_region(self._background)
-        for artist in artists:
+        for artist in self._overlay():
             self.fig.draw_artist(artist)
-        width, height = self.canvas.get_width_height()
-        image = Image.frombuffer("RGBA", (width, height), self.canvas.buffer_rgba(), "raw")
+        image = Image.frombuffer("RGBA", self.canvas.get_width_height(), self.canvas.buffer_rgba())
+        image = _palette(image) if palette else image.convert("RGB")  # figures are opaque
         buffer = io.BytesIO()
-        image.save(buffer, format="png", compress_level=3)
+        image.save(buffer, format="png", compress_level=6 if palette else 1)
         return buffer.getvalue()
+
+    def _full_draw(self) -> None:
+        """Draw everything but the overlay and keep it as the background bitmap."""
+        renderer = self.canvas.get_renderer()
+        self._legends_on_top = {  # legends over the axes are redrawn on top of the data
+            id(ax.legend_)
+            for ax in self.fig.axes
+            if ax.legend_ is not None and ax.legend_.get_window_extent(renderer).overlaps(ax.bbox)
+        }
+        artists = self._overlay()
+        animated = [artist.get_animated() for artist in artists]
+        for artist in artists:
+            artist.set_animated(True)  # left out of the full draw: drawn on top afterwards
+        try:
+            self.canvas.draw()
+        finally:  # a later savefig of the figure draws everything again
+            for artist, was_animated in zip(artists, animated, strict=True):
+                artist.set_animated(was_animated)
+        self._background = self.canvas.copy_from_bbox(self.fig.bbox)
+        self._layout = self._layout_key()  # after the draw: a layout engine may move axes
+        self.full_draws += 1
+
+
+def _palette(image: Image.Image) -> Image.Image:
+    """256 colours (fast octree), with the colour nearest white snapped to white (background)."""
+    image = image.convert("RGB").quantize(256, Image.Quantize.FASTOCTREE)
+    colors = image.getpalette()  # [r, g, b, r, g, b, ...]
+    white = 3 * min(range(len(colors) // 3), key=lambda i: -sum(colors[3 * i : 3 * i + 3]))
+    image.putpalette([*colors[:white], 255, 255, 255, *colors[white + 3 :]])
+    return image

@@ -12,36 +12,25 @@ axes and points move between frames instead of jumping. Two forms:
 
 from __future__ import annotations
 
-import base64
-import html
-import io
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 import ipywidgets as widgets
 import torch
 import torch.nn.functional as F
 from matplotlib.figure import Figure
-from PIL import Image
 
 from embedlib._learned_checks import check_int, check_strings, check_table
-from embedlib.plots.learned import DPI, FONT_PT, plot_projection
+from embedlib.plots._figure import SMALL
+from embedlib.plots.learned import plot_projection
 from embedlib.projection import fit_pca
 from embedlib.widgets.blit import BlitRenderer
-from embedlib.widgets.frames import LiveView
+from embedlib.widgets.frames import frame_html, kernel_free
+from embedlib.widgets.live import LiveFigure
 
 __all__ = ["projection_explorer", "projection_player"]
 
-SCALE = 2  # frames are rendered at 2x pixels and shown at their logical size (sharp on retina)
-_PALETTE_COLOURS = 64  # frames are flat colours: a 64-colour PNG is a third of the RGBA size
 _DESCRIPTION = "The rows of the embedding table in 2-D (a PCA of the unit-length rows), by group"
-SITE_NOTE = (
-    '<div class="embedlib-site-note" style="display:none">On this page the picture is fixed: '
-    "in JupyterLab this widget retrains the model for the embedding_dim and learning rate you "
-    'pick, and the step slider scrubs through that run (<a href="run_it_yourself.html">how to '
-    "run it</a>).</div>"
-)
 
 
 def _check_checkpoints(
@@ -121,7 +110,7 @@ class _Frames:
                 artist.set_offsets(points[rows])
             else:
                 artist.xy = tuple(points[rows[0]])
-        self.fig.axes[0].set_title(title, fontsize=FONT_PT + 1)
+        self.fig.axes[0].set_title(title, fontsize=SMALL + 1)
 
 
 def _new_frames(
@@ -133,30 +122,6 @@ def _new_frames(
 ) -> _Frames:
     fig = plot_projection(first, groups, labels=labels, annotate=annotate, limits=limits, title=" ")
     return _Frames(fig, groups, labels)
-
-
-def _palette_png(renderer: BlitRenderer) -> bytes:
-    """The renderer's current picture as a small palette PNG (deterministic bytes)."""
-    canvas = renderer.canvas
-    width, height = canvas.get_width_height()
-    image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw")
-    image = image.convert("RGB").quantize(_PALETTE_COLOURS, method=Image.Quantize.FASTOCTREE)
-    buffer = io.BytesIO()
-    image.save(buffer, format="png")
-    return buffer.getvalue()
-
-
-def _logical_width(fig: Figure) -> str:
-    return str(round(fig.get_figwidth() * DPI))
-
-
-def _frame(png: bytes, width: str, alt: str) -> widgets.HTML:
-    """One frame as an <img> shown at its logical width, with a text alternative."""
-    data = base64.b64encode(png).decode("ascii")
-    return widgets.HTML(
-        f'<img src="data:image/png;base64,{data}" width="{width}" alt="{html.escape(alt)}" '
-        'style="max-width: 100%; height: auto">'
-    )
 
 
 def _check_common(
@@ -178,7 +143,6 @@ def projection_player(
     *,
     labels: Sequence[str] | None = None,
     annotate: Collection[str] = (),
-    interval_ms: int = 600,
 ) -> widgets.VBox:
     """Return a kernel-free player over the table's 2-D projection at each checkpoint.
 
@@ -190,58 +154,41 @@ def projection_player(
     >>> start = torch.randn(6, 4, generator=g)
     >>> player = projection_player({0: start, 10: start + 0.1, 20: start + 0.2},
     ...                            ["a", "a", "b", "b", "c", None])
-    >>> controls, frames = player.children
-    >>> len(frames.children), controls.children[1].max, player._dom_classes
-    (3, 2, ('embedlib-frames',))
+    >>> controls, picture = player.children
+    >>> len(picture.children[0].children), player._dom_classes
+    (3, ('embedlib-frames',))
     """
     groups, labels = _check_common(groups, labels, annotate, None)
     steps, tables = _check_checkpoints(checkpoints, len(groups))
-    check_int(interval_ms, "interval_ms", minimum=1)
     frames = _project(tables)
     view = _new_frames(frames[0], _limits(frames), groups, labels, annotate)
-    renderer = BlitRenderer(view.fig, dpi=DPI * SCALE)
-    pngs = []
+    renderer = BlitRenderer(view.fig)  # 2x pixels, shown at the figure's natural size
+    pictures = []
     for step, xy in zip(steps, frames, strict=True):
         view.show(xy, f"step {step}")
-        renderer.render()
-        pngs.append(_palette_png(renderer))
-    width = _logical_width(view.fig)
-    images = [
-        _frame(png, width, f"{_DESCRIPTION}, at training step {step}")
-        for png, step in zip(pngs, steps, strict=True)
-    ]
-    stack = widgets.Stack(images, selected_index=0)
-    last = len(pngs) - 1
-    slider = widgets.IntSlider(value=0, min=0, max=last, description="checkpoint", readout=False)
-    caption = widgets.Stack(
-        [widgets.Label(f"step {s} of {steps[-1]}") for s in steps], selected_index=0
+        alt = f"{_DESCRIPTION}, at training step {step}"
+        pictures.append(frame_html(renderer.render(palette=True), alt))
+    positions = [f"step {s} of {steps[-1]}" for s in steps]
+    return kernel_free(
+        {"": pictures}, choose="", slide="checkpoint", positions=positions, play=True
     )
-    play = widgets.Play(value=0, min=0, max=last, interval=interval_ms, description="play")
-    widgets.jslink((play, "value"), (slider, "value"))
-    widgets.jslink((slider, "value"), (stack, "selected_index"))
-    widgets.jslink((slider, "value"), (caption, "selected_index"))
-    controls = widgets.HBox([play, slider, caption], layout=widgets.Layout(flex_flow="row wrap"))
-    player = widgets.VBox([controls, stack])
-    player.add_class("embedlib-frames")
-    return player
 
 
-@dataclass(frozen=True)
-class ProjectionExplorer:
-    """The live explorer: its widget, its three controls, the figure and the view redrawing it.
-
-    Displaying the object displays ``widget``.
-    """
-
-    widget: widgets.VBox
-    embedding_dim: widgets.Dropdown
-    lr: widgets.Dropdown
-    step: widgets.SelectionSlider
-    figure: Figure
-    view: LiveView
-
-    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
-        return self.widget._repr_mimebundle_(**kwargs)
+def _check_choices(
+    train: object, embedding_dims: Sequence[int], lrs: Sequence[float], dim: int, lr: float
+) -> tuple[list[int], list[float]]:
+    if not callable(train):
+        raise TypeError(
+            f"train must be a function (embedding_dim, lr) -> {{step: table}}, got "
+            f"{type(train).__name__}"
+        )
+    dims = [check_int(d, "each of embedding_dims", minimum=2) for d in embedding_dims]
+    if dim not in dims:
+        raise ValueError(f"embedding_dim={dim} must be one of embedding_dims={dims}")
+    rates = list(lrs)
+    if lr not in rates:
+        raise ValueError(f"lr={lr} must be one of lrs={rates}")
+    return dims, rates
 
 
 def projection_explorer(
@@ -254,7 +201,7 @@ def projection_explorer(
     lrs: Sequence[float] = (0.005, 0.02, 0.05, 0.1, 0.3),
     embedding_dim: int = 16,
     lr: float = 0.05,
-) -> ProjectionExplorer:
+) -> LiveFigure:
     """Return a live explorer: pick embedding_dim and lr to retrain, move ``step`` to scrub.
 
     ``train(embedding_dim, lr)`` must return ``{step: table}`` for one training run, with the
@@ -267,24 +214,14 @@ def projection_explorer(
     ...     start = torch.randn(6, embedding_dim, generator=g)
     ...     return {0: start, 5: start * (1 + lr)}
     >>> explorer = projection_explorer(train, ["a", "a", "b", "b", "c", "c"])
-    >>> explorer.step.options, explorer.step.value
+    >>> explorer.controls["step"].options, explorer.controls["step"].value
     ((('step 0', 0), ('step 5', 5)), 5)
-    >>> explorer.embedding_dim.value = 4
+    >>> explorer.controls["embedding_dim"].value = 4
     >>> explorer.figure.axes[0].get_title()
     'embedding_dim=4, lr=0.05: step 5'
     """
-    if not callable(train):
-        raise TypeError(
-            f"train must be a function (embedding_dim, lr) -> {{step: table}}, got "
-            f"{type(train).__name__}"
-        )
+    dims, rates = _check_choices(train, embedding_dims, lrs, embedding_dim, lr)
     groups, labels = _check_common(groups, labels, annotate, None)
-    dims = [check_int(d, "each of embedding_dims", minimum=2) for d in embedding_dims]
-    if embedding_dim not in dims:
-        raise ValueError(f"embedding_dim={embedding_dim} must be one of embedding_dims={dims}")
-    rates = list(lrs)
-    if lr not in rates:
-        raise ValueError(f"lr={lr} must be one of lrs={rates}")
     runs: dict[tuple[int, float], tuple[list[int], list[torch.Tensor]]] = {}
 
     def run(dim: int, rate: float) -> tuple[list[int], list[torch.Tensor]]:
@@ -301,12 +238,10 @@ def projection_explorer(
     step_control = widgets.SelectionSlider(
         options=[(f"step {s}", s) for s in steps], value=steps[-1], description="step"
     )
-    for control in (dim_control, lr_control, step_control):
-        control.style.description_width = "initial"
     ax = view_frames.fig.axes[0]
     shown = {"run": (embedding_dim, lr)}  # the run whose axis limits are set
 
-    def update() -> None:
+    def draw() -> str:
         run_key = (dim_control.value, lr_control.value)
         new_steps, new_frames = run(*run_key)
         if new_steps != steps:
@@ -320,25 +255,9 @@ def projection_explorer(
             ax.set_ylim(y0, y1)
             shown["run"] = run_key
         xy = new_frames[steps.index(step_control.value)]
-        view_frames.show(
-            xy, f"embedding_dim={run_key[0]}, lr={run_key[1]:g}: step {step_control.value}"
-        )
+        title = f"embedding_dim={run_key[0]}, lr={run_key[1]:g}: step {step_control.value}"
+        view_frames.show(xy, title)
+        return f"{_DESCRIPTION}; {title}"
 
-    view = LiveView(
-        view_frames.fig, [dim_control, lr_control, step_control], update, dpi=DPI * SCALE
-    )
-    view.image.width = _logical_width(view_frames.fig)
-    view.image.layout = widgets.Layout(max_width="100%", height="auto")
-    view.image.add_class("embedlib-frame")
-    controls = widgets.HBox(view.controls, layout=widgets.Layout(flex_flow="row wrap"))
-    controls.add_class("embedlib-controls")
-    root = widgets.VBox([controls, view.image, view.errors, widgets.HTML(SITE_NOTE)])
-    root.add_class("embedlib-live")
-    return ProjectionExplorer(
-        widget=root,
-        embedding_dim=dim_control,
-        lr=lr_control,
-        step=step_control,
-        figure=view_frames.fig,
-        view=view,
-    )
+    controls = {"embedding_dim": dim_control, "lr": lr_control, "step": step_control}
+    return LiveFigure(view_frames.fig, controls, draw)

@@ -1,178 +1,139 @@
 """Step through an optimizer's updates of a small embedding table: which rows move, step by step.
 
-``step_through`` is the live form (a running kernel re-runs ``trace_updates`` on every control
-change); ``step_through_frames`` is the kernel-free form: every step of several configurations
-is precomputed and the browser switches between the frames.
+``step_through`` is the live form (a running kernel reruns ``trace_updates`` on every control
+change); ``step_through_frames`` is the kernel-free form: every step of several settings is
+precomputed and the browser switches between the frames. Both draw the same step figure.
 """
 
 from __future__ import annotations
 
+import inspect
+import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import ipywidgets as widgets
 import torch
-from matplotlib.figure import Figure
 
-from embedlib.plots.table import plot_refused, plot_step, update_step_figure
-from embedlib.trace import RefusedCombination, UpdateTrace, trace_updates
+from embedlib.plots._figure import check_items
+from embedlib.plots.updates import _show_refusal, _show_step, _step_figure
+from embedlib.trace import RefusedCombination, trace_updates
 from embedlib.widgets.blit import BlitRenderer
-from embedlib.widgets.frames import LiveView, png_player, render_png
+from embedlib.widgets.frames import frame_html, kernel_free
+from embedlib.widgets.live import LiveFigure
 
-__all__ = ["DEFAULT_CONFIGS", "DEFAULT_SCHEDULE", "step_through", "step_through_frames"]
+__all__ = ["step_through", "step_through_frames"]
 
-DEFAULT_SCHEDULE = ([1, 2], [3], [3], [4], [5, 1], [3])
-DEFAULT_CONFIGS: Mapping[str, Mapping[str, Any]] = {
-    "SGD": {"optimizer": "sgd"},
-    "SGD, momentum 0.9": {"optimizer": "sgd", "momentum": 0.9},
-    "SGD, weight decay 0.1": {"optimizer": "sgd", "weight_decay": 0.1},
-    "Adam": {"optimizer": "adam"},
-    "SparseAdam, sparse=True": {"optimizer": "sparse_adam", "sparse": True},
-    "Adagrad": {"optimizer": "adagrad"},
-}
-_LIVE_OPTIMIZERS = ("sgd", "adam", "adamw", "sparse_adam", "adagrad", "rmsprop")
-_CLASSES = dict(zip(_LIVE_OPTIMIZERS, (torch.optim.SGD, torch.optim.Adam, torch.optim.AdamW,
-                                       torch.optim.SparseAdam, torch.optim.Adagrad,
-                                       torch.optim.RMSprop), strict=True))  # fmt: skip
-
-
-def _trace(schedule, num_embeddings, embedding_dim, optimizer="sgd", lr=0.1, momentum=None,
-           weight_decay=None, sparse=False) -> UpdateTrace | RefusedCombination:  # fmt: skip
-    """trace_updates from this widget's string names (SparseAdam has no weight_decay)."""
-    kwargs = {"lr": lr, "momentum": momentum, "weight_decay": weight_decay}
-    if optimizer == "sparse_adam":
-        kwargs["weight_decay"] = None
-    kwargs = {k: v for k, v in kwargs.items() if v is not None}
-    return trace_updates(schedule, _CLASSES[optimizer], num_embeddings=num_embeddings,
-                         embedding_dim=embedding_dim, sparse=sparse, **kwargs)  # fmt: skip
+_SCHEDULE = ([1, 2], [3], [3], [4], [5, 1], [3])
+_SETTINGS: tuple[tuple[str, type, Mapping[str, Any]], ...] = (
+    ("SGD", torch.optim.SGD, {"lr": 0.1}),
+    ("SGD, momentum 0.9", torch.optim.SGD, {"lr": 0.1, "momentum": 0.9}),
+    ("SGD, weight decay 0.1", torch.optim.SGD, {"lr": 0.1, "weight_decay": 0.1}),
+    ("Adam", torch.optim.Adam, {"lr": 0.1}),
+    ("SparseAdam, sparse=True", torch.optim.SparseAdam, {"lr": 0.1, "sparse": True}),
+    ("Adagrad", torch.optim.Adagrad, {"lr": 0.1}),
+)
+_OPTIMIZERS = {cls.__name__: cls for cls in (torch.optim.SGD, torch.optim.Adam, torch.optim.AdamW,
+               torch.optim.SparseAdam, torch.optim.Adagrad, torch.optim.RMSprop)}  # fmt: skip
 
 
-def _figure(result: UpdateTrace | RefusedCombination, step: int) -> Figure:
-    """A step figure for a trace, or PyTorch's refusal message for a refused combination."""
-    if isinstance(result, RefusedCombination):
-        return plot_refused(result)
-    return plot_step(result, step)
+def _setting(label: str, kwargs: dict[str, Any]) -> tuple[str, type, dict[str, Any]]:
+    """Pending deprecation: a setting in the old form, optimizer named by a string."""
+    warnings.warn("step_through_frames takes (label, optimizer class, kwargs) settings",
+                  PendingDeprecationWarning, stacklevel=3)  # fmt: skip
+    names = {key.lower(): cls for key, cls in _OPTIMIZERS.items()}
+    name = kwargs.pop("optimizer", "sgd")
+    optimizer = names.get(name.replace("_", "") if isinstance(name, str) else name, name)
+    return label, optimizer, {"lr": 0.1, **kwargs}
 
 
 def step_through_frames(
-    configs: Mapping[str, Mapping[str, Any]] = DEFAULT_CONFIGS,
-    schedule: Sequence[Any] = DEFAULT_SCHEDULE,
+    settings: Sequence[tuple[str, type, Mapping[str, Any]]] = _SETTINGS,
+    schedule: Sequence[Any] = _SCHEDULE,
     *,
     num_embeddings: int = 8,
     embedding_dim: int = 4,
-    dpi: int = 72,
 ) -> widgets.VBox:
-    """Return a kernel-free demo: a Dropdown of configurations, each a player over its steps.
+    """Return a kernel-free demo: an optimizer Dropdown, a step slider and a Play button.
 
-    ``configs`` maps a label to ``trace_updates`` keyword arguments. Refused combinations
-    show PyTorch's message as their only frame.
+    ``settings`` are ``(label, optimizer class, keyword arguments)``; the keywords go to
+    ``trace_updates`` (e.g. ``sparse=True``) and on to the optimizer (e.g. ``lr=0.1``). A
+    combination PyTorch refuses shows PyTorch's message at every step.
 
-    >>> demo = step_through_frames({"SGD": {"optimizer": "sgd"}}, [[1], [2]])
-    >>> dropdown, stack = demo.children
-    >>> dropdown.options, len(stack.children[0].children[-1].children)
-    (('SGD',), 2)
+    >>> demo = step_through_frames([("SGD", torch.optim.SGD, {"lr": 0.1})], [[1], [2]])
+    >>> [type(c).__name__ for c in demo.children[0].children[0].children]  # no choice to make
+    ['Play', 'SelectionSlider']
     """
-    if len(configs) == 0:
-        raise ValueError("configs is empty: pass {label: trace_updates keyword arguments}")
-    for label, kwargs in configs.items():
-        if not isinstance(kwargs, Mapping):
-            raise TypeError(f"configs[{label!r}] must be a dict of trace_updates arguments")
-    results = {
-        label: _trace(schedule, num_embeddings, embedding_dim, **kwargs)
-        for label, kwargs in configs.items()
-    }
-    # Every step of every traced config has the same layout: draw one figure, update it in
-    # place and blit (only the data is redrawn), instead of a full render per frame.
-    fig = renderer = None
-    players = []
-    for result in results.values():
-        if isinstance(result, RefusedCombination):
-            pngs, labels = [render_png(plot_refused(result), dpi=dpi)], ["refused by PyTorch"]
-        else:
-            if fig is None:
-                fig = plot_step(result, 0)
-                renderer = BlitRenderer(fig, dpi=dpi)
-            pngs, labels = [], []
-            for step in range(len(result.steps)):
-                update_step_figure(fig, result, step)
-                pngs.append(renderer.render())
-                labels.append(f"step {step}: looked up {list(map(int, schedule[step]))}")
-        players.append(png_player(pngs, labels, play=False))
-    stack = widgets.Stack(players, selected_index=0)
-    dropdown = widgets.Dropdown(options=list(configs), index=0, description="optimizer")
-    widgets.jslink((dropdown, "index"), (stack, "selected_index"))
-    return widgets.VBox([dropdown, stack])
+    if isinstance(settings, Mapping):  # the old {label: {"optimizer": "sgd", ...}} form
+        settings = [_setting(label, dict(kwargs)) for label, kwargs in settings.items()]
+    example = "[('SGD', torch.optim.SGD, {'lr': 0.1})]"
+    if any(
+        len(s) != 3 or not isinstance(s[2], Mapping)
+        for s in check_items(settings, "settings", tuple, example)
+    ):
+        raise ValueError(f"each setting must be (label, optimizer class, kwargs), e.g. {example}")
+    fig = _step_figure(num_embeddings, embedding_dim)  # checks the table size first
+    size = {"num_embeddings": num_embeddings, "embedding_dim": embedding_dim}
+    results = {label: trace_updates(schedule, cls, **size, **kw) for label, cls, kw in settings}
+    renderer = BlitRenderer(fig)  # one figure for every frame: only the data is redrawn
+    frames: dict[str, list[str]] = {}
+    for label, result in results.items():
+        for step, batch in enumerate(schedule):
+            caption = f"step {step}: looked up {torch.as_tensor(batch).flatten().tolist()}"
+            refused = isinstance(result, RefusedCombination)
+            alt = _show_refusal(fig, result) if refused else _show_step(fig, result, step)
+            frames.setdefault(label, []).append(
+                frame_html(renderer.render(palette=True), alt, caption)
+            )
+    positions = [str(step) for step in range(len(schedule))]
+    return kernel_free(frames, choose="optimizer", slide="step", positions=positions, play=True)
 
 
 def step_through(
-    schedule: Sequence[Any] = DEFAULT_SCHEDULE,
+    schedule: Sequence[Any] = _SCHEDULE,
     *,
     num_embeddings: int = 12,
     embedding_dim: int = 6,
-    optimizer: str = "sgd",
-    dpi: int = 72,
-) -> LiveView:
-    """Return a live view (needs a kernel): controls re-run ``trace_updates`` and redraw one step.
+    optimizer: type = torch.optim.SGD,
+) -> LiveFigure:
+    """Return a live view (needs a kernel): its controls rerun ``trace_updates``, redraw a step.
 
-    Controls, in order: optimizer, sparse, lr, momentum (SGD and RMSprop only), weight_decay,
-    step. A refused combination shows PyTorch's message in place of the plot.
+    Controls: optimizer (a torch.optim class), sparse, lr, momentum and weight_decay (disabled
+    where the optimizer has no such option), step. A combination PyTorch refuses shows
+    PyTorch's message in place of the plot. End a cell with it to show it.
 
     >>> view = step_through([[1], [2]], num_embeddings=4, embedding_dim=2)
-    >>> [c.description for c in view.controls]
+    >>> list(view.controls)
     ['optimizer', 'sparse', 'lr', 'momentum', 'weight_decay', 'step']
+    >>> view.controls["optimizer"].value = torch.optim.Adagrad
+    >>> view.controls["momentum"].disabled
+    True
     """
-    if optimizer not in _LIVE_OPTIMIZERS:
-        raise ValueError(
-            f"optimizer must be one of {', '.join(_LIVE_OPTIMIZERS)}, got {optimizer!r}"
-        )
-    steps = len(schedule)
-    if steps == 0:
-        raise ValueError("schedule is empty: pass at least one batch of ids, e.g. [[1, 2], [3]]")
+    if optimizer not in _OPTIMIZERS.values():
+        raise ValueError(f"optimizer must be one of torch.optim.{', '.join(_OPTIMIZERS)}, "
+                         f"got {optimizer!r}")  # fmt: skip
+    fig = _step_figure(num_embeddings, embedding_dim)  # checks the table size first
+    size = {"num_embeddings": num_embeddings, "embedding_dim": embedding_dim}
+    trace_updates(schedule, torch.optim.SGD, **size)  # checks the schedule
     controls = {
-        "optimizer": widgets.Dropdown(options=_LIVE_OPTIMIZERS, value=optimizer),
+        "optimizer": widgets.Dropdown(options=list(_OPTIMIZERS.items()), value=optimizer),
         "sparse": widgets.Checkbox(value=False),
         "lr": widgets.FloatSlider(value=0.1, min=0.01, max=1.0, step=0.01),
         "momentum": widgets.FloatSlider(value=0.0, min=0.0, max=0.99, step=0.01),
         "weight_decay": widgets.FloatSlider(value=0.0, min=0.0, max=0.5, step=0.01),
-        "step": widgets.IntSlider(value=0, min=0, max=steps - 1),
+        "step": widgets.IntSlider(value=0, min=0, max=len(schedule) - 1),
     }
-    for name, control in controls.items():
-        control.description = name
 
-    def run() -> UpdateTrace | RefusedCombination:
-        name = controls["optimizer"].value
-        momentum = controls["momentum"].value if name in ("sgd", "rmsprop") else None
-        return _trace(
-            schedule, num_embeddings, embedding_dim, optimizer=name,
-            sparse=controls["sparse"].value, lr=controls["lr"].value, momentum=momentum,
-            weight_decay=controls["weight_decay"].value,
-        )  # fmt: skip
+    def draw() -> str:
+        accepted = inspect.signature(controls["optimizer"].value).parameters
+        options = {name: controls[name].value for name in ("lr", "momentum", "weight_decay")}
+        for name in options:
+            controls[name].disabled = name not in accepted
+        options = {name: value for name, value in options.items() if name in accepted and value}
+        result = trace_updates(schedule, controls["optimizer"].value, **size,
+                               sparse=controls["sparse"].value, **options)  # fmt: skip
+        if isinstance(result, RefusedCombination):
+            return _show_refusal(fig, result)
+        return _show_step(fig, result, controls["step"].value)
 
-    first = _trace(schedule, num_embeddings, embedding_dim)
-    fig = _figure(first, 0)
-    heat_ax, bar_ax = fig.axes[0], fig.axes[1]
-    refusal = fig.text(0.5, 0.5, "", ha="center", va="center", fontsize=9, color="darkred",
-                       wrap=True)  # fmt: skip
-
-    def update() -> None:
-        result = run()
-        refused = isinstance(result, RefusedCombination)
-        for ax in (heat_ax, bar_ax, *fig.axes[2:]):  # the colour-less panels and any legend axes
-            ax.set_visible(not refused)
-        if refused:
-            fig.suptitle("")
-            refusal.set_text(
-                f"PyTorch refused {result.config.label}:\n{result.error_type}: {result.message}"
-            )
-            return
-        refusal.set_text("")
-        update_step_figure(fig, result, controls["step"].value)
-
-    return LiveView(fig, list(controls.values()), update, dpi=dpi)
-
-
-def _figures_png_bytes(demo: widgets.Widget) -> int:
-    """Total PNG bytes held by the Outputs inside a kernel-free demo (for the page budget)."""
-    if isinstance(demo, widgets.Output):
-        return sum(len(o["data"]["image/png"]) * 3 // 4 for o in demo.outputs if "data" in o)
-    return sum(_figures_png_bytes(child) for child in getattr(demo, "children", ()))
+    return LiveFigure(fig, controls, draw)
