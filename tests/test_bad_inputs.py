@@ -228,6 +228,26 @@ def _cases() -> list[tuple[str, str, Callable[[], object], type[Exception], str]
         ("lookup_cost", "negative cap", lambda: E.lookup_cost([10], max_onehot_bytes=-1), ValueError, "max_onehot_bytes"),
         ("lookup_cost", "huge repeats", lambda: E.lookup_cost([10], repeats=10**9), ValueError, "repeats"),
         ("lookup_cost", "huge", lambda: E.lookup_cost([10**9]), ValueError, "num_embeddings x embedding_dim"),
+        # -- what the table learns: corpus, projection, Projector export ----------------------------
+        ("make_corpus", "no groups", lambda: E.make_corpus({}, ["the {x}"]), ValueError, "groups is empty"),
+        ("make_corpus", "one-token group", lambda: E.make_corpus({"x": ["a"]}, ["the {x}"]), ValueError, r"groups\['x'\]"),
+        ("make_corpus", "groups list", lambda: E.make_corpus(["a", "b"]), TypeError, "groups"),
+        ("make_corpus", "no templates", lambda: E.make_corpus({"x": ["a", "b"]}, []), ValueError, "templates"),
+        ("make_corpus", "unknown slot", lambda: E.make_corpus({"x": ["a", "b"]}, ["the {y}"]), ValueError, "templates"),
+        ("make_corpus", "float count", lambda: E.make_corpus(sentences_per_template=2.5), TypeError, "sentences_per_template"),
+        ("make_corpus", "huge count", lambda: E.make_corpus(sentences_per_template=10**9), ValueError, "sentences_per_template"),
+        ("make_corpus", "seed None", lambda: E.make_corpus(seed=None), TypeError, "seed"),
+        ("fit_pca", "1-D", lambda: E.fit_pca(torch.ones(5)), ValueError, "weight"),
+        ("fit_pca", "nan", lambda: E.fit_pca(t([[NAN, 1.0], [0.0, 1.0]])), ValueError, "weight"),
+        ("fit_pca", "ints", lambda: E.fit_pca(t([[1, 2], [3, 4]])), TypeError, "weight"),
+        ("fit_pca", "list", lambda: E.fit_pca([[1.0, 2.0], [3.0, 4.0]]), TypeError, "weight"),
+        ("fit_pca", "k too big", lambda: E.fit_pca(table, k=3), ValueError, "k"),
+        ("write_projector_files", "label count", lambda: E.write_projector_files(table, ["a"], "."), ValueError, "labels"),
+        ("write_projector_files", "1-D", lambda: E.write_projector_files(torch.ones(5), ["a"] * 5, "."), ValueError, "weight"),
+        ("write_projector_files", "one column", lambda: E.write_projector_files(torch.ones(5, 1), list("abcde"), "."), ValueError, "weight"),
+        ("write_projector_files", "tab in label", lambda: E.write_projector_files(table, ["a\tb", *"bcde"], "."), ValueError, "labels"),
+        ("write_projector_files", "no folder", lambda: E.write_projector_files(table, list("abcde"), "/no/such/folder"), ValueError, "directory"),
+        ("write_projector_files", "folder int", lambda: E.write_projector_files(table, list("abcde"), 3), TypeError, "directory"),
     ]  # fmt: skip
 
 
