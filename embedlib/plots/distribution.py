@@ -14,7 +14,7 @@ from matplotlib.figure import Figure
 from torch import Tensor
 
 from embedlib._checks import check_count, check_table
-from embedlib.init import INIT_SCHEMES, table_stats
+from embedlib.init import INIT_SCHEMES, _get_scheme, table_stats
 from embedlib.plots._figure import MAX_BINS, MAX_VALUES, SMALL, check_items, new_figure
 
 __all__ = ["plot_row_norms_by_scheme", "plot_scaling_with_dim", "plot_scheme_grid",
@@ -52,7 +52,7 @@ def _curves(densities: object, table: Tensor, lo: float, hi: float) -> dict[str,
         return {str(k): (torch.as_tensor(x), torch.as_tensor(y)) for k, (x, y) in densities.items()}
     x, (n, d) = torch.linspace(lo, hi, 801), table.shape
     names = check_items(densities, "densities", str, "['normal']")
-    return {s: (x, INIT_SCHEMES[s].density(x, n, d)) for s in names}
+    return {s: (x, _get_scheme(s).density(x, n, d)) for s in names}
 
 
 def _nice(value: float) -> float:
@@ -67,7 +67,7 @@ def _scheme_panel(ax: Axes, name: str, weight: Tensor, bins: int) -> tuple[float
     half = _nice(1.1 * edges.abs().max().item())  # init schemes are centred on 0
     x = torch.linspace(-half, half, 401)
     n, d = weight.shape
-    pdf = INIT_SCHEMES[name].density(x, n, d)
+    pdf = _get_scheme(name).density(x, n, d)
     if not ax.patches:  # the first call creates the artists; later calls update them
         ax.stairs([0.0], [0.0, 1.0], fill=True, color="C0", alpha=0.6, label="measured")
         ax.plot([], [], color="C1", lw=1.8, label="theory")
