@@ -1,0 +1,176 @@
+"""Give each page only the scripts and styles it uses, and load the heavy ones when they are needed.
+
+Every page used to load 2.4-6.3 MB: FontAwesome's SVG script (1.49 MB), MathJax (1.17 MB) and the
+widget manager (1.88 MB), thebe's scripts with thebe off, and the styles of extensions it does not
+use. Per page (``html-page-context``, after every other extension has added its files):
+
+* **MathJax** only where the page itself has math (Sphinx also counts the math of every page a
+  page's toctree includes, so the landing page loaded it for nothing), and the **widget manager**
+  only where the page has saved widget state (myst-nb already does this). Both are loaded by
+  ``page_assets.js`` when the first element that needs them comes near the viewport, or before
+  printing, not while the page loads: a reader who scrolls never sees the difference, and the
+  first paint does not wait for 3 MB of JavaScript.
+* **thebe** (live code through a Binder kernel) is off in this book, yet sphinx-thebe adds its
+  config ``<script>`` once per ``env-before-read-docs`` (twice in a jupyter-book build, so the
+  second ``const THEBE_JS_URL`` threw on every page) plus ``sphinx-thebe.js``/``.css``. Removed
+  while ``launch_buttons.thebe`` is off.
+* **togglebutton**, **sphinx-design** (tabs), **copybutton** and **myst-nb**'s stylesheet only on
+  pages with toggles, ``sd-`` components, code blocks, notebook cells respectively.
+* The remaining theme and extension scripts are deferred (each one waits for ``DOMContentLoaded``
+  itself), so none of them blocks the first paint.
+* **FontAwesome's script** goes from every page (``templates/static/webpack-macros.html``): the
+  theme's stylesheet already has FontAwesome's icon classes and webfont, so its dozen header icons
+  render from the font, which the browser fetches only when an icon is on screen. Upstream ships
+  the script, render-blocking, so that users can add custom SVG icons, which this book does not
+  (pydata-sphinx-theme#2379 and #2115; its open PR #2494 makes the same move: standard icons from
+  CSS and the webfont). Drop the override when a release does that.
+* Images after the first one of a page load lazily (``loading="lazy"``).
+* The book's own stylesheet ``book.css`` (static widget cards, phone layout, error outputs, print).
+
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.builders.html._assets import _CascadingStyleSheet, _JavaScript
+from sphinx.config import Config
+
+__all__ = ["Needs", "page_needs", "setup"]
+
+HERE = Path(__file__).resolve().parent
+LOADER = "_static/page_assets.js"
+STYLESHEET = "_static/book.css"
+MATHJAX_SELECTOR = ".math"
+WIDGET_SELECTOR = ".cell_output script[type='application/vnd.jupyter.widget-view+json']"
+# Files (by name) that a page keeps only when it uses them, and what in the page's body says so.
+CONDITIONAL = {
+    "togglebutton": re.compile(r'class="[^"]*\b(?:toggle|dropdown)\b'),
+    "design": re.compile(r'class="[^"]*\bsd-'),
+    "copybutton": re.compile(r'class="[^"]*\bhighlight\b'),
+    "clipboard": re.compile(r'class="[^"]*\bhighlight\b'),
+    "mystnb": re.compile(r'class="[^"]*\bcell\b'),
+}
+THEBE_TEXT = "THEBE_JS_URL"
+
+
+class Needs(dict):
+    """Which conditional assets a page's body uses: ``{"mathjax": bool, "design": bool, ...}``."""
+
+
+def page_needs(body: str) -> Needs:
+    """Read from a page's rendered body which conditional assets it needs.
+
+    >>> needs = page_needs('<span class="math notranslate nohighlight">\\\\(x\\\\)</span>')
+    >>> needs["mathjax"], needs["copybutton"], needs["mystnb"]
+    (True, False, False)
+    >>> page_needs('<div class="cell docutils container"><div class="highlight">')["copybutton"]
+    True
+    """
+    needs = Needs(mathjax='class="math' in body)
+    needs.update({name: bool(pattern.search(body)) for name, pattern in CONDITIONAL.items()})
+    return needs
+
+
+def _conditional_name(filename: str) -> str | None:
+    for name in CONDITIONAL:
+        if name in Path(filename).name:
+            return name
+    return None
+
+
+def _thebe_on(app: Sphinx) -> bool:
+    return bool(app.config.html_theme_options.get("launch_buttons", {}).get("thebe"))
+
+
+def _keep_script(app: Sphinx, js: _JavaScript, needs: Needs) -> bool:
+    filename = str(js.filename or "")
+    body = js.attributes.get("body", "")
+    if not _thebe_on(app) and ("sphinx-thebe" in filename or THEBE_TEXT in body):
+        return False
+    if "togglebutton" in body or "toggleHint" in body or "toggleOpenOnPrint" in body:
+        return needs["togglebutton"]
+    name = _conditional_name(filename)
+    return needs[name] if name else True
+
+
+def _deferred(js: _JavaScript) -> _JavaScript:
+    """``js`` with ``defer``, if it is a classic external script that can wait for the parse."""
+    attributes = dict(js.attributes)
+    filename = str(js.filename or "")
+    blocking = not ({"defer", "async", "type"} & set(attributes))
+    if not filename or not blocking or filename.endswith("documentation_options.js"):
+        return js
+    attributes["defer"] = "defer"
+    return _JavaScript(js.filename, priority=js.priority, **attributes)
+
+
+def _lazy_config(context: dict[str, Any], scripts: list[_JavaScript], mathjax_path: str) -> tuple:
+    """Take MathJax and the widget manager out of ``scripts``; say when to load them instead."""
+    lazy, kept = [], []
+    for js in scripts:
+        filename = str(js.filename or "")
+        if filename.endswith(mathjax_path):
+            lazy.append({"name": "mathjax", "src": context["pathto"](filename, 1),
+                         "near": MATHJAX_SELECTOR})  # fmt: skip
+        elif filename.endswith("jupyter-widgets/embed.js"):
+            lazy.append({"name": "widgets", "src": context["pathto"](filename, 1),
+                         "near": WIDGET_SELECTOR, "replayLoad": True})  # fmt: skip
+        else:
+            kept.append(js)
+    return kept, lazy
+
+
+def _choose_assets(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    if "script_files" not in context or doctree is None:
+        return
+    needs = page_needs(context.get("body", ""))
+    scripts = list(context["script_files"])
+    if not needs["mathjax"]:
+        # Sphinx's MathJax config (window.MathJax = {...}) and MathJax itself.
+        scripts = [
+            js
+            for js in scripts
+            if not str(js.filename or "").endswith(app.config.mathjax_path)
+            and "window.MathJax" not in js.attributes.get("body", "")
+        ]
+    scripts = [_deferred(js) for js in scripts if _keep_script(app, js, needs)]
+    scripts, lazy = _lazy_config(context, scripts, app.config.mathjax_path)
+    if lazy:
+        body = json.dumps(lazy)
+        scripts.append(_JavaScript(None, priority=900, type="application/json",
+                                   id="page-assets-lazy", body=body))  # fmt: skip
+        scripts.append(_JavaScript(LOADER, priority=900, defer="defer"))
+    context["script_files"] = scripts
+    context["css_files"] = [
+        css
+        for css in context["css_files"]
+        if not (not _thebe_on(app) and "sphinx-thebe" in str(css.filename))
+        and (needs.get(_conditional_name(str(css.filename)) or "", True))
+    ] + [_CascadingStyleSheet(STYLESHEET, priority=900)]
+
+
+def _lazy_images(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    for image in list(doctree.findall(nodes.image))[1:]:
+        image.setdefault("loading", "lazy")
+
+
+def _configure(app: Sphinx, config: Config) -> None:
+    config.html_static_path.append(str(HERE / "static"))
+    config.templates_path.append(str(HERE / "templates"))
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    """Register the hooks (Sphinx entry point)."""
+    app.connect("config-inited", _configure)
+    app.connect("doctree-resolved", _lazy_images)
+    # After every other extension has added its files for the page (MathJax, widgets: 500).
+    app.connect("html-page-context", _choose_assets, priority=900)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

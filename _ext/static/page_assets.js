@@ -1,0 +1,98 @@
+/* Load MathJax and the widget manager when a page needs them, not while it loads.
+ *
+ * _ext/page_assets.py writes, on each page that has math or saved widgets, a JSON list
+ * (<script type="application/json" id="page-assets-lazy">) of {name, src, near, replayLoad}: the
+ * script to load and a CSS selector for the elements that need it. The script is loaded once one
+ * of those elements comes within 1500 px of the viewport (IntersectionObserver), or before the page
+ * is printed. A reader who scrolls never sees the difference; the first paint does not wait for
+ * 3 MB of JavaScript, and a page whose math or widgets are never reached never loads them.
+ */
+(function () {
+  'use strict';
+  var config = document.getElementById('page-assets-lazy');
+  if (!config) return;
+  var assets = JSON.parse(config.textContent);
+  var byName = {};
+  assets.forEach(function (asset) { byName[asset.name] = asset; });
+  var loading = {};
+
+  function addScript(src) {
+    return new Promise(function (resolve, reject) {
+      var script = document.createElement('script');
+      script.src = src;
+      script.onload = resolve;
+      script.onerror = function () { reject(new Error('page_assets: could not load ' + src)); };
+      document.head.appendChild(script);
+    });
+  }
+
+  // ipywidgets 8 controls typeset their descriptions with MathJax 2's MathJax.Hub.Queue whenever
+  // window.MathJax exists; the book serves MathJax 3, which has no Hub, so every slider with a
+  // description threw "Cannot read properties of undefined (reading 'Queue')". This Hub forwards
+  // the one job ipywidgets queues ('Typeset') to MathJax 3's typesetPromise.
+  function installMathJaxHub() {
+    var mathjax = window.MathJax;
+    if (!mathjax || !mathjax.startup || mathjax.Hub) return;
+    mathjax.Hub = {Queue: function () {
+      Array.prototype.forEach.call(arguments, function (job) {
+        if (Array.isArray(job) && job[0] === 'Typeset' && job[2]) {
+          mathjax.startup.promise.then(function () { return mathjax.typesetPromise([job[2]]); });
+        }
+      });
+    }};
+  }
+
+  // The widget manager renders the saved widgets from a window 'load' listener. Loaded after the
+  // page's load event, that listener would never run: it is caught while the script runs and
+  // called once the script has run.
+  function addScriptReplayingLoad(src) {
+    var listeners = [];
+    var addEventListener = window.addEventListener;
+    window.addEventListener = function (type, listener, options) {
+      if (type === 'load') listeners.push(listener);
+      else addEventListener.call(window, type, listener, options);
+    };
+    var restore = function () { window.addEventListener = addEventListener; };
+    return addScript(src).then(restore, function (error) { restore(); throw error; })
+      .then(function () {
+        var event = new Event('load');
+        listeners.forEach(function (listener) {
+          if (typeof listener === 'function') listener.call(window, event);
+          else listener.handleEvent(event);
+        });
+      });
+  }
+
+  function load(asset) {
+    if (!loading[asset.name]) {
+      // Widgets typeset their labels through MathJax when the page has it: MathJax first.
+      var first = asset.name === 'widgets' && byName.mathjax ? load(byName.mathjax) : null;
+      loading[asset.name] = Promise.resolve(first).then(function () {
+        return asset.replayLoad ? addScriptReplayingLoad(asset.src) : addScript(asset.src);
+      }).then(function () {
+        if (asset.name !== 'mathjax') return undefined;
+        return window.MathJax.startup.promise.then(installMathJaxHub);
+      });
+    }
+    return loading[asset.name];
+  }
+
+  var observer = new IntersectionObserver(function (entries) {
+    entries.forEach(function (entry) {
+      if (!entry.isIntersecting) return;
+      assets.forEach(function (asset) {
+        if (entry.target.pageAssetNames.indexOf(asset.name) >= 0) load(asset);
+      });
+    });
+  }, {rootMargin: '1500px 0px'});
+
+  assets.forEach(function (asset) {
+    document.querySelectorAll(asset.near).forEach(function (element) {
+      // A <script> (a widget's view) has no box: watch the output that holds it.
+      var target = element.tagName === 'SCRIPT' ? element.parentElement : element;
+      target.pageAssetNames = (target.pageAssetNames || []).concat([asset.name]);
+      observer.observe(target);
+    });
+  });
+  window.addEventListener('beforeprint', function () { assets.forEach(load); });
+})();
