@@ -63,11 +63,33 @@
       });
   }
 
+  // ipywidgets' sliders are noUiSlider handles (role="slider") with no accessible name: the
+  // description beside them is a <label> for a hidden input (noUiSlider#1223; ipywidgets passes
+  // no handle attributes). Each handle is named after its slider's description once rendered.
+  function nameSliderHandles() {
+    document.querySelectorAll('.widget-slider .noUi-handle:not([aria-label])').forEach(
+      function (handle) {
+        var label = handle.closest('.widget-slider').querySelector('.widget-label');
+        var name = label ? label.textContent.trim() : '';
+        if (name) handle.setAttribute('aria-label', name);
+      });
+  }
+
+  function watchSliders() {
+    var queued = false;
+    new MutationObserver(function () {
+      if (queued) return;
+      queued = true;
+      requestAnimationFrame(function () { queued = false; nameSliderHandles(); });
+    }).observe(document.body, {childList: true, subtree: true});
+  }
+
   function load(asset) {
     if (!loading[asset.name]) {
       // Widgets typeset their labels through MathJax when the page has it: MathJax first.
       var first = asset.name === 'widgets' && byName.mathjax ? load(byName.mathjax) : null;
       loading[asset.name] = Promise.resolve(first).then(function () {
+        if (asset.name === 'widgets') watchSliders();
         return asset.replayLoad ? addScriptReplayingLoad(asset.src) : addScript(asset.src);
       }).then(function () {
         if (asset.name !== 'mathjax') return undefined;
@@ -88,8 +110,10 @@
 
   assets.forEach(function (asset) {
     document.querySelectorAll(asset.near).forEach(function (element) {
-      // A <script> (a widget's view) has no box: watch the output that holds it.
-      var target = element.tagName === 'SCRIPT' ? element.parentElement : element;
+      // A <script> (a widget's view) has no box, nor has its output before the widget renders
+      // (a zero-height target is never reported): watch the cell that holds it.
+      var target = element.tagName === 'SCRIPT'
+        ? element.closest('.cell') || element.parentElement : element;
       target.pageAssetNames = (target.pageAssetNames || []).concat([asset.name]);
       observer.observe(target);
     });
