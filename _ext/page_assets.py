@@ -44,10 +44,15 @@ from sphinx.config import Config
 __all__ = ["Needs", "page_needs", "setup"]
 
 HERE = Path(__file__).resolve().parent
+THEME_STYLESHEETS = ("styles/pydata-sphinx-theme.css",)
 LOADER = "_static/page_assets.js"
 STYLESHEET = "_static/book.css"
 MATHJAX_SELECTOR = ".math"
 WIDGET_SELECTOR = ".cell_output script[type='application/vnd.jupyter.widget-view+json']"
+WIDGET_STATE_TYPE = "application/vnd.jupyter.widget-state+json"
+WIDGET_STATE_DIR = "_static/widget-state"
+FA_ICON_RULE = re.compile(r'((?:\.fa-[a-z0-9-]+:(?:before|after),?)+)(\{content:"[^"]*"\})')
+FA_CLASS = re.compile(r"\bfa-[a-z0-9-]+")
 # Files (by name) that a page keeps only when it uses them, and what in the page's body says so.
 CONDITIONAL = {
     "togglebutton": re.compile(r'class="[^"]*\b(?:toggle|dropdown)\b'),
@@ -110,19 +115,34 @@ def _deferred(js: _JavaScript) -> _JavaScript:
     return _JavaScript(js.filename, priority=js.priority, **attributes)
 
 
-def _lazy_config(context: dict[str, Any], scripts: list[_JavaScript], mathjax_path: str) -> tuple:
-    """Take MathJax and the widget manager out of ``scripts``; say when to load them instead."""
-    lazy, kept = [], []
+def _lazy_config(
+    app: Sphinx, pagename: str, context: dict[str, Any], scripts: list[_JavaScript]
+) -> tuple[list[_JavaScript], list[dict[str, Any]]]:
+    """Take MathJax, the widget manager and the widget state out of ``scripts``; say when to load
+    them instead. The saved widget state (its PNG frames make up most of a widget page's HTML)
+    goes to ``_static/widget-state/<page>.js``, loaded with the widget manager."""
+    lazy, kept, state = [], [], None
     for js in scripts:
         filename = str(js.filename or "")
-        if filename.endswith(mathjax_path):
+        if filename.endswith(app.config.mathjax_path):
             lazy.append({"name": "mathjax", "src": context["pathto"](filename, 1),
                          "near": MATHJAX_SELECTOR})  # fmt: skip
         elif filename.endswith("jupyter-widgets/embed.js"):
             lazy.append({"name": "widgets", "src": context["pathto"](filename, 1),
                          "near": WIDGET_SELECTOR, "replayLoad": True})  # fmt: skip
+        elif js.attributes.get("type") == WIDGET_STATE_TYPE:
+            state = js.attributes["body"]
         else:
             kept.append(js)
+    widgets = [asset for asset in lazy if asset["name"] == "widgets"]
+    if state is not None and widgets:
+        relative = f"{WIDGET_STATE_DIR}/{pagename.replace('/', '__')}.js"
+        path = Path(app.outdir) / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"window.pageAssetsWidgetState = {state};\n", encoding="utf-8")
+        widgets[0]["state"] = context["pathto"](relative, 1)
+    elif state is not None:  # no widget manager to render it: leave the page as it was
+        kept.append(next(js for js in scripts if js.attributes.get("type") == WIDGET_STATE_TYPE))
     return kept, lazy
 
 
@@ -142,7 +162,7 @@ def _choose_assets(
             and "window.MathJax" not in js.attributes.get("body", "")
         ]
     scripts = [_deferred(js) for js in scripts if _keep_script(app, js, needs)]
-    scripts, lazy = _lazy_config(context, scripts, app.config.mathjax_path)
+    scripts, lazy = _lazy_config(app, pagename, context, scripts)
     if lazy:
         body = json.dumps(lazy)
         scripts.append(_JavaScript(None, priority=900, type="application/json",
@@ -155,6 +175,43 @@ def _choose_assets(
         if not (not _thebe_on(app) and "sphinx-thebe" in str(css.filename))
         and (needs.get(_conditional_name(str(css.filename)) or "", True))
     ] + [_CascadingStyleSheet(STYLESHEET, priority=900)]
+
+
+def prune_icon_rules(css: str, used: set[str]) -> str:
+    """``css`` without the FontAwesome icon rules of classes not in ``used``.
+
+    >>> css = '.fa-bars:before,.fa-navicon:before{content:"\\\\f0c9"}.fa-cat:before{content:"x"}'
+    >>> prune_icon_rules(css, {"fa-bars"})
+    '.fa-bars:before,.fa-navicon:before{content:"\\\\f0c9"}'
+    """
+
+    def keep(match: re.Match) -> str:
+        classes = set(FA_CLASS.findall(match.group(1)))
+        return match.group(0) if classes & used else ""
+
+    return FA_ICON_RULE.sub(keep, css)
+
+
+def _prune_theme_icons(app: Sphinx, exception: Exception | None) -> None:
+    """Keep in the theme's stylesheet only the icons that the built pages use.
+
+    pydata-sphinx-theme's stylesheet carries the rules of all 1,881 FontAwesome icons (86 KB);
+    the book shows about 15. On a throttled phone, parsing them delayed the first paint by about a
+    second (Lighthouse). Read from the installed theme, so that every build prunes the original.
+    """
+    import pydata_sphinx_theme
+
+    if exception is not None or app.builder.format != "html":
+        return
+    source = Path(pydata_sphinx_theme.__file__).parent / "theme/pydata_sphinx_theme/static"
+    target = Path(app.outdir) / "_static"
+    used = set()
+    for page in Path(app.outdir).rglob("*.html"):
+        used |= set(FA_CLASS.findall(page.read_text(encoding="utf-8", errors="replace")))
+    for name in THEME_STYLESHEETS:
+        if (source / name).is_file() and (target / name).is_file():
+            css = (source / name).read_text(encoding="utf-8")
+            (target / name).write_text(prune_icon_rules(css, used), encoding="utf-8")
 
 
 def _lazy_images(app: Sphinx, doctree: nodes.document, docname: str) -> None:
@@ -173,4 +230,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("doctree-resolved", _lazy_images)
     # After every other extension has added its files for the page (MathJax, widgets: 500).
     app.connect("html-page-context", _choose_assets, priority=900)
+    app.connect("build-finished", _prune_theme_icons)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,9 +1,10 @@
 /* Load MathJax and the widget manager when a page needs them, not while it loads.
  *
  * _ext/page_assets.py writes, on each page that has math or saved widgets, a JSON list
- * (<script type="application/json" id="page-assets-lazy">) of {name, src, near, replayLoad}: the
- * script to load and a CSS selector for the elements that need it. The script is loaded once one
- * of those elements comes within 1500 px of the viewport (IntersectionObserver), or before the page
+ * (<script type="application/json" id="page-assets-lazy">) of {name, src, near, replayLoad,
+ * state}: the script to load, a CSS selector for the elements that need it, and for widgets the
+ * script that holds their saved state. The script is loaded once one
+ * of those elements comes within a screen's height of the viewport (IntersectionObserver), or before the page
  * is printed. A reader who scrolls never sees the difference; the first paint does not wait for
  * 3 MB of JavaScript, and a page whose math or widgets are never reached never loads them.
  */
@@ -84,13 +85,25 @@
     }).observe(document.body, {childList: true, subtree: true});
   }
 
+  // The saved widget state (most of a widget page's bytes: its frames) comes in a script of its
+  // own, not in the page; the widget manager reads it from a widget-state <script> in the page.
+  function addWidgetState() {
+    var tag = document.createElement('script');
+    tag.type = 'application/vnd.jupyter.widget-state+json';
+    tag.textContent = JSON.stringify(window.pageAssetsWidgetState);
+    document.head.appendChild(tag);
+    delete window.pageAssetsWidgetState;
+  }
+
   function load(asset) {
     if (!loading[asset.name]) {
       // Widgets typeset their labels through MathJax when the page has it: MathJax first.
       var first = asset.name === 'widgets' && byName.mathjax ? load(byName.mathjax) : null;
       loading[asset.name] = Promise.resolve(first).then(function () {
-        if (asset.name === 'widgets') watchSliders();
-        return asset.replayLoad ? addScriptReplayingLoad(asset.src) : addScript(asset.src);
+        if (asset.name !== 'widgets') return addScript(asset.src);
+        watchSliders();
+        return (asset.state ? addScript(asset.state).then(addWidgetState) : Promise.resolve())
+          .then(function () { return addScriptReplayingLoad(asset.src); });
       }).then(function () {
         if (asset.name !== 'mathjax') return undefined;
         return window.MathJax.startup.promise.then(installMathJaxHub);
@@ -106,7 +119,7 @@
         if (entry.target.pageAssetNames.indexOf(asset.name) >= 0) load(asset);
       });
     });
-  }, {rootMargin: '1500px 0px'});
+  }, {rootMargin: '100% 0px'});
 
   assets.forEach(function (asset) {
     document.querySelectorAll(asset.near).forEach(function (element) {
