@@ -16,6 +16,8 @@ use. Per page (``html-page-context``, after every other extension has added its 
   while ``launch_buttons.thebe`` is off.
 * **togglebutton**, **sphinx-design** (tabs), **copybutton** and **myst-nb**'s stylesheet only on
   pages with toggles, ``sd-`` components, code blocks, notebook cells respectively.
+* The stylesheets that only colour code (pygments) or style the copy button load without holding
+  up the first paint.
 * The remaining theme and extension scripts are deferred (each one waits for ``DOMContentLoaded``
   itself), so none of them blocks the first paint.
 * **FontAwesome's script** goes from every page (``templates/static/webpack-macros.html``): the
@@ -53,6 +55,11 @@ WIDGET_STATE_TYPE = "application/vnd.jupyter.widget-state+json"
 WIDGET_STATE_DIR = "_static/widget-state"
 FA_ICON_RULE = re.compile(r'((?:\.fa-[a-z0-9-]+:(?:before|after),?)+)(\{content:"[^"]*"\})')
 FA_CLASS = re.compile(r"\bfa-[a-z0-9-]+")
+ICON_CODE = re.compile(r'content:\s*"\\(f[0-9a-f]{3})"')
+SOLID_FONT_SRC = re.compile(
+    r"src:url\(\.\./vendor/fontawesome/webfonts/fa-solid-900\.woff2\)[^;}]*"
+)
+SUBSET_FONT = "vendor/fontawesome/webfonts/fa-solid-900.subset.woff"
 # Files (by name) that a page keeps only when it uses them, and what in the page's body says so.
 CONDITIONAL = {
     "togglebutton": re.compile(r'class="[^"]*\b(?:toggle|dropdown)\b'),
@@ -62,6 +69,8 @@ CONDITIONAL = {
     "mystnb": re.compile(r'class="[^"]*\bcell\b'),
 }
 THEBE_TEXT = "THEBE_JS_URL"
+# Stylesheets that only colour code or style the copy button: no layout depends on them.
+COSMETIC_STYLESHEETS = {"pygments.css", "copybutton.css"}
 
 
 class Needs(dict):
@@ -170,11 +179,17 @@ def _choose_assets(
         scripts.append(_JavaScript(LOADER, priority=900, defer="defer"))
     context["script_files"] = scripts
     context["css_files"] = [
-        css
+        _non_blocking(css) if Path(str(css.filename)).name in COSMETIC_STYLESHEETS else css
         for css in context["css_files"]
         if not (not _thebe_on(app) and "sphinx-thebe" in str(css.filename))
         and (needs.get(_conditional_name(str(css.filename)) or "", True))
     ] + [_CascadingStyleSheet(STYLESHEET, priority=900)]
+
+
+def _non_blocking(css: _CascadingStyleSheet) -> _CascadingStyleSheet:
+    """``css`` loaded without holding up the first paint (applied once it has arrived)."""
+    attributes = {**css.attributes, "media": "print", "onload": "this.media='all'"}
+    return _CascadingStyleSheet(css.filename, priority=css.priority, **attributes)
 
 
 def prune_icon_rules(css: str, used: set[str]) -> str:
@@ -210,8 +225,34 @@ def _prune_theme_icons(app: Sphinx, exception: Exception | None) -> None:
         used |= set(FA_CLASS.findall(page.read_text(encoding="utf-8", errors="replace")))
     for name in THEME_STYLESHEETS:
         if (source / name).is_file() and (target / name).is_file():
-            css = (source / name).read_text(encoding="utf-8")
-            (target / name).write_text(prune_icon_rules(css, used), encoding="utf-8")
+            css = prune_icon_rules((source / name).read_text(encoding="utf-8"), used)
+            css = _with_subset_icon_font(css, source, target)
+            (target / name).write_text(css, encoding="utf-8")
+
+
+def _with_subset_icon_font(css: str, source: Path, target: Path) -> str:
+    """``css`` pointing at a copy of FontAwesome's solid font cut down to the icons in use.
+
+    The full font is 156 KB (woff2); the glyphs that the pages' stylesheets name (the icons kept
+    above and sphinx-book-theme's "on this page" arrow) take a few KB. Written as WOFF (zlib):
+    fontTools needs the brotli package for WOFF2.
+    """
+    from fontTools import subset
+
+    font = source / "vendor/fontawesome/webfonts/fa-solid-900.ttf"
+    others = [p for p in target.rglob("*.css") if p.name != Path(THEME_STYLESHEETS[0]).name]
+    sheets = [css] + [p.read_text(errors="replace") for p in others]
+    codepoints = {int(code, 16) for sheet in sheets for code in ICON_CODE.findall(sheet)}
+    if not font.is_file() or not codepoints:
+        return css
+    options = subset.Options()
+    options.flavor = "woff"
+    subsetter = subset.Subsetter(options)
+    loaded = subset.load_font(str(font), options)
+    subsetter.populate(unicodes=sorted(codepoints))
+    subsetter.subset(loaded)
+    subset.save_font(loaded, str(target / SUBSET_FONT), options)
+    return SOLID_FONT_SRC.sub(f'src:url(../{SUBSET_FONT}) format("woff")', css)
 
 
 def _lazy_images(app: Sphinx, doctree: nodes.document, docname: str) -> None:
