@@ -128,6 +128,13 @@ WIDE_ERRORS_JS = """() => Array.from(document.querySelectorAll(
   .filter((pre) => pre.checkVisibility())
   .filter((pre) => [pre, pre.parentElement].some((e) => e.scrollWidth > e.clientWidth + 1))
   .map((pre) => pre.textContent.trim().split('\\n').pop().slice(0, 80))"""
+# Each live widget (needs a kernel; INTERFACES.md) as the website shows it.
+LIVE_CARDS_JS = """() => Array.from(document.querySelectorAll('.embedlib-live')).map((card) => ({
+  note: Array.from(card.querySelectorAll('.embedlib-site-note')).some(e => e.checkVisibility()),
+  frames: Array.from(card.querySelectorAll('img')).filter(e => e.checkVisibility()).length,
+  controls: Array.from(card.querySelectorAll('.embedlib-controls'))
+    .filter(e => e.checkVisibility()).length,
+}))"""
 WIDE_TABLES_JS = """() => Array.from(document.querySelectorAll('.bd-article table'))
   .filter((table) => table.parentElement.scrollWidth > table.parentElement.clientWidth + 1
                      || table.getBoundingClientRect().right > window.innerWidth + 1)
@@ -152,6 +159,7 @@ class PageVisit:
     # per top-level widget: control -> whether using it changed a visible image of that widget
     controls: dict[int, dict[str, bool]] = field(default_factory=dict)
     demos: set[int] = field(default_factory=set)
+    live_cards: list[dict[str, Any]] = field(default_factory=list)
     figures: list[dict[str, Any]] = field(default_factory=list)
     axe: dict[str, list[str]] = field(default_factory=dict)
     page_width: int = 0
@@ -284,6 +292,7 @@ async def _visit(context, base_url: str, docname: str, viewport: str, axe_script
         await page.screenshot(path=screenshot_path(docname, suffix))
         if viewport == "desktop":
             visit.figures = await page.evaluate(FIGURES_JS)
+            visit.live_cards = await page.evaluate(LIVE_CARDS_JS)
             visit.axe = await _run_axe(page, axe_script)
             for index in range(await page.evaluate(MARK_WIDGETS_JS)):
                 area = page.locator(f'[data-widget="{index}"]')
@@ -418,6 +427,14 @@ def test_no_widget_control_is_disconnected_from_its_picture(visits, docname: str
         if not changed
     }
     assert dead == set(), "(widget, control) pairs that changed no image"
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("docname", DOCNAMES)
+def test_every_live_widget_is_a_labelled_static_card(visits, docname: str) -> None:
+    # Its first frame and its note ("recomputes in JupyterLab"), no controls.
+    cards = visits["desktop", docname].live_cards
+    assert [c for c in cards if not (c["note"] and c["frames"] >= 1 and c["controls"] == 0)] == []
 
 
 @pytest.mark.browser
