@@ -1,7 +1,8 @@
 """Print what each page of the built book weighs, and flag pages over the 2 MB budget.
 
-A page's weight is its HTML (which holds the inline data: the saved widget state with its PNG
-frames, data: URIs) plus the images it references from the book (``_images/``). The shared files
+A page's weight is its HTML (with its inline data: data: URIs), its saved widget state (with the
+widgets' PNG frames; ``_static/widget-state/<page>.js``, loaded with the widget manager) plus the
+images it references from the book (``_images/``). The shared files
 under ``_static/`` (theme, MathJax, the widget manager), loaded once and cached, are not counted;
 their total is printed once.
 
@@ -31,17 +32,18 @@ WIDGET_STATE = re.compile(
 
 @dataclass(frozen=True)
 class PageWeight:
-    """Bytes of one built page: its HTML (with inline data) and its own images."""
+    """Bytes of one built page: its HTML, its inline data and widget state, and its own images."""
 
     docname: str
     html: int
     inline_data: int
     images: int
+    widget_state: int = 0
 
     @property
     def total(self) -> int:
-        """HTML plus referenced images, in bytes."""
-        return self.html + self.images
+        """HTML, widget state and referenced images, in bytes."""
+        return self.html + self.widget_state + self.images
 
 
 def toc_docnames(toc_path: Path = ROOT / "_toc.yml") -> list[str]:
@@ -75,9 +77,10 @@ def measure(html_dir: Path, docnames: list[str]) -> list[PageWeight]:
             target = (page.parent / unquote(urlparse(src).path)).resolve()
             if target.is_file() and (html_dir / "_static") not in target.parents:
                 images.add(target)
-        weights.append(
-            PageWeight(docname, page.stat().st_size, inline, sum(p.stat().st_size for p in images))
-        )
+        state = html_dir / "_static" / "widget-state" / f"{docname.replace('/', '__')}.js"
+        state_bytes = state.stat().st_size if state.is_file() else 0
+        image_bytes = sum(p.stat().st_size for p in images)
+        weights.append(PageWeight(docname, page.stat().st_size, inline, image_bytes, state_bytes))
     return weights
 
 
@@ -87,16 +90,24 @@ def main(argv: list[str]) -> int:
     docnames = toc_docnames()
     missing = [name for name in docnames if not (html_dir / f"{name}.html").is_file()]
     weights = measure(html_dir, [name for name in docnames if name not in missing])
-    print(f"{'page':40} {'html KB':>9} {'inline KB':>10} {'images KB':>10} {'total KB':>9}")
+    print(
+        f"{'page':40} {'html KB':>9} {'inline KB':>10} {'widgets KB':>11} {'images KB':>10}"
+        f" {'total KB':>9}"
+    )
     for name in missing:
         print(f"{name:40} {'not built':>9}")
     for w in weights:
         flag = "  OVER 2 MB" if w.total > BUDGET_BYTES else ""
         print(
             f"{w.docname:40} {w.html / 1024:9.1f} {w.inline_data / 1024:10.1f}"
-            f" {w.images / 1024:10.1f} {w.total / 1024:9.1f}{flag}"
+            f" {w.widget_state / 1024:11.1f} {w.images / 1024:10.1f} {w.total / 1024:9.1f}{flag}"
         )
-    shared = sum(p.stat().st_size for p in (html_dir / "_static").rglob("*") if p.is_file())
+    static = html_dir / "_static"
+    shared = sum(
+        p.stat().st_size
+        for p in static.rglob("*")
+        if p.is_file() and (static / "widget-state") not in p.parents
+    )
     print(f"shared _static/ (not counted above, cached across pages): {shared / 1024:.0f} KB")
     return int(bool(missing) or any(w.total > BUDGET_BYTES for w in weights))
 

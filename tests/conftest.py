@@ -1,16 +1,20 @@
-"""Fixtures shared by the test suite: the book built once per session."""
+"""Fixtures shared by the test suite: the book built once per session, one browser per session."""
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 import sys
+from collections.abc import Coroutine, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 JUPYTER_BOOK = Path(sys.executable).parent / "jupyter-book"
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -30,3 +34,45 @@ def built_book() -> BookBuild:
     command = [str(JUPYTER_BOOK), "build", ".", "--all", "-W", "-n", "--keep-going"]
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=900)
     return BookBuild(result.returncode, result.stdout + result.stderr, ROOT / "_build" / "html")
+
+
+class AsyncBrowser:
+    """One headless Chromium for the whole session, driven through Playwright's async API.
+
+    Tests run coroutines on its event loop with ``run``; ``gather`` visits pages concurrently.
+    Requests to other hosts go to a dead proxy (see ``site_helpers.BLOCK_OTHER_HOSTS``).
+    """
+
+    def __init__(self) -> None:
+        from playwright.async_api import async_playwright
+        from site_helpers import BLOCK_OTHER_HOSTS, CHROMIUM, CHROMIUM_ARGS
+
+        self.loop = asyncio.new_event_loop()
+        self._playwright = self.run(async_playwright().start())
+        self.browser = self.run(
+            self._playwright.chromium.launch(
+                executable_path=CHROMIUM, args=CHROMIUM_ARGS + BLOCK_OTHER_HOSTS
+            )
+        )
+
+    def run(self, coroutine: Coroutine[Any, Any, T]) -> T:
+        """Run ``coroutine`` to completion on the browser's event loop."""
+        return self.loop.run_until_complete(coroutine)
+
+    def close(self) -> None:
+        """Close the browser, Playwright and the loop."""
+        self.run(self.browser.close())
+        self.run(self._playwright.stop())
+        self.loop.close()
+
+
+@pytest.fixture(scope="session")
+def async_browser() -> Iterator[AsyncBrowser]:
+    """The session's one browser (fails with the fix if Chromium is missing)."""
+    from site_helpers import CHROMIUM, chromium_available
+
+    if not chromium_available():
+        pytest.fail(f"no Chromium at {CHROMIUM}: run `make system-deps`")
+    browser = AsyncBrowser()
+    yield browser
+    browser.close()
