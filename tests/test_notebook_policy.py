@@ -116,6 +116,18 @@ def test_every_figure_output_has_its_picture(path: Path) -> None:
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_every_figure_says_what_it_shows(path: Path) -> None:
+    # myst-nb takes an image's alt text from the cell's metadata; without it, the file path
+    for cell in _code_cells(path):
+        if any("image/png" in output.get("data", {}) for output in cell.get("outputs", [])):
+            alt = cell["metadata"].get("mystnb", {}).get("image", {}).get("alt", "")
+            assert len(alt) >= 20 and "/" not in alt and not alt.endswith(".png"), (
+                'give the cell {"mystnb": {"image": {"alt": "what the figure shows"}}} metadata'
+                f"\n{_source(cell)[:200]}"
+            )
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_ignored_outputs_give_a_reason(path: Path) -> None:
     # A cell whose output nbval does not compare (tag nbval-ignore-output) says why, in a comment.
     for cell in _code_cells(path):
@@ -192,6 +204,8 @@ def test_chapter_ends_with_executed_asserting_exercises(path: Path) -> None:
         assert solution["cell_type"] == "code"
         assert "hide-cell" in solution["metadata"].get("tags", [])
         assert "assert " in _source(solution)
+        # JupyterLab shows a collapsed cell's first line: a comment, not the answer
+        assert _source(solution).startswith("# "), _source(solution)[:100]
         assert solution["execution_count"] is not None
 
 
