@@ -8,7 +8,7 @@ Three layers, imports flowing one way:
 * ``embedlib.widgets``: thin ipywidgets layers wiring the first two.
 
 Only the compute layer's functions are re-exported here, so ``import embedlib`` never imports
-matplotlib. Result dataclasses (``UpdateTrace``, ``LookupTrace``, ...) are importable from their
+matplotlib. Result dataclasses (``UpdateTrace``, ``EncodedBatch``, ...) are importable from their
 modules.
 """
 
@@ -16,7 +16,6 @@ from embedlib.corpus import make_corpus
 from embedlib.cost import gradient_step_cost, lookup_cost
 from embedlib.diagnose import check_ids, explain_ids
 from embedlib.init import INIT_SCHEMES, init_embedding, make_table, table_stats
-from embedlib.lookup import mean_pool, trace_lookup
 from embedlib.norms import changed_rows, clip_sparse_grad_norm_, renorm_preview, row_norms
 from embedlib.params import changed_names, describe_model, snapshot_state
 from embedlib.projection import fit_pca
@@ -29,11 +28,9 @@ __all__ = [
     # embedlib.vocab: sentences to ids
     "build_vocabulary",
     "encode_batch",
-    # embedlib.diagnose, embedlib.lookup: ids and the lookup
+    # embedlib.diagnose: ids
     "explain_ids",
     "check_ids",
-    "trace_lookup",
-    "mean_pool",
     # embedlib.norms: row norms, max_norm, changed rows, sparse gradient clipping
     "row_norms",
     "renorm_preview",

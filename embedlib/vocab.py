@@ -16,9 +16,6 @@ from dataclasses import dataclass, field
 
 import torch
 
-from embedlib._checks import check_count
-from embedlib.diagnose import _as_tensor, check_ids
-
 __all__ = ["build_vocabulary", "encode_batch"]
 
 Sentence = str | Sequence[str]
@@ -51,8 +48,6 @@ class Vocabulary:
     (3, 0, 1)
     >>> vocab.encode(["hello", "world"])
     [2, 1]
-    >>> vocab.decode([2, 0])
-    ['hello', '<pad>']
     """
 
     tokens: tuple[str, ...]
@@ -111,41 +106,25 @@ class Vocabulary:
                 )
         return ids
 
-    def decode(self, ids: Sequence[int] | torch.Tensor) -> list[str]:
-        """Map ids back to tokens.
-
-        >>> vocab = build_vocabulary(["a b b"])
-        >>> vocab.decode(vocab.encode("a b"))
-        ['a', 'b']
-        """
-        tensor = _as_tensor(ids)  # a list of ints becomes a tensor; text is refused
-        check_ids(tensor, len(self))  # the vocabulary is the rows of the table
-        return [self.tokens[i] for i in tensor.flatten().tolist()]
-
 
 def build_vocabulary(
     sentences: Sequence[Sentence],
     *,
     pad_token: str | None = "<pad>",
     unk_token: str | None = "<unk>",
-    min_count: int = 1,
 ) -> Vocabulary:
     """Build a vocabulary: specials first, then tokens by descending count, ties alphabetical.
 
     Strings are lower-cased and split on whitespace; token lists are used as given.
-    Tokens seen fewer than ``min_count`` times are left out (they will encode to ``unk_id``).
 
     >>> build_vocabulary(["b a b", ["c", "a", "b"]], pad_token=None).tokens
     ('<unk>', 'b', 'a', 'c')
-    >>> build_vocabulary(["b a b"], min_count=2).tokens
-    ('<pad>', '<unk>', 'b')
     """
     if isinstance(sentences, str) or not isinstance(sentences, Sequence):
         raise TypeError(
             "sentences must be a list of sentences (str or token lists), "
             f"got {type(sentences).__name__}; wrap a single sentence as [sentence]"
         )
-    check_count(min_count, "min_count")
     for name, special in (("pad_token", pad_token), ("unk_token", unk_token)):
         if special is not None and not isinstance(special, str):
             raise TypeError(f"{name} must be a str or None, got {special!r}; e.g. {name}='<pad>'")
@@ -155,8 +134,7 @@ def build_vocabulary(
     counts = Counter(token for s in sentences for token in _tokenize(s))
     for special in specials:
         counts.pop(special, None)
-    kept = [t for t, n in counts.items() if n >= min_count]
-    kept.sort(key=lambda t: (-counts[t], t))
+    kept = sorted(counts, key=lambda t: (-counts[t], t))
     return Vocabulary(tuple(specials + kept), pad_token=pad_token, unk_token=unk_token)
 
 

@@ -8,7 +8,6 @@ from matplotlib.text import Text
 
 from embedlib.cost import gradient_step_cost, lookup_cost
 from embedlib.init import make_table
-from embedlib.lookup import trace_lookup
 from embedlib.plots import (
     plot_cost,
     plot_lookup,
@@ -26,9 +25,7 @@ from embedlib.widgets import init_explorer, max_norm_explorer, step_through
 
 TABLES = {s: make_table(100, 8, s, seed=0) for s in ["normal", "uniform", "xavier_normal"]}
 FIGURES = {
-    "plot_lookup": lambda: plot_lookup(
-        trace_lookup(torch.randn(10, 3), torch.tensor([[1, 2], [4, 2]]))
-    ),
+    "plot_lookup": lambda: plot_lookup(torch.randn(10, 3), torch.tensor([[1, 2], [4, 2]])),
     "plot_row_norms": lambda: plot_row_norms(
         [2.0, 0.5], [1.0, 0.5], max_norm=1.0, looked_up=[1, 0]
     ),

@@ -1,8 +1,7 @@
 """The lookup diagram: ids on the left, the table with the looked-up rows lit, the output rows.
 
 >>> import torch
->>> from embedlib.lookup import trace_lookup
->>> fig = plot_lookup(trace_lookup(torch.nn.Embedding(10, 3), torch.tensor([1, 4, 4])))
+>>> fig = plot_lookup(torch.nn.Embedding(10, 3), torch.tensor([1, 4, 4]))
 >>> type(fig).__name__
 'Figure'
 """
@@ -17,8 +16,9 @@ from matplotlib.axes import Axes
 from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
+from torch import nn
 
-from embedlib.lookup import LookupTrace
+from embedlib.lookup import _table_and_ids
 from embedlib.plots._figure import MAX_ROWS, SMALL, check_limit, new_figure
 
 __all__ = ["plot_lookup"]
@@ -57,7 +57,7 @@ def _draw_table(ax: Axes, weight: torch.Tensor, lit: list[int], left: float, top
         if lit and row not in lit:
             ax.add_patch(Rectangle((left, top + row), right - left, 1, facecolor="white",
                                    alpha=0.6, edgecolor="none"))  # fmt: skip
-    for i, row in enumerate(sorted(lit)):
+    for i, row in enumerate(sorted(set(lit))):  # one colour per id, as its arrows
         ax.add_patch(Rectangle((left, top + row), right - left, 1, fill=False, linewidth=1.8,
                                edgecolor=_ID_COLORS[i % len(_ID_COLORS)]))  # fmt: skip
     ax.text((left + right) / 2, top - 0.4, f"weight ({rows} × {weight.shape[1]})", ha="center",
@@ -65,14 +65,13 @@ def _draw_table(ax: Axes, weight: torch.Tensor, lit: list[int], left: float, top
     return right
 
 
-def _draw_arrows(ax: Axes, trace: LookupTrace, ids_top: float, pitch: float, table_top: float,
-                 xs: tuple[float, float, float, float]) -> None:  # fmt: skip
+def _draw_arrows(ax: Axes, ids: torch.Tensor, dim: int, ids_top: float, pitch: float,
+                 table_top: float, xs: tuple[float, float, float, float]) -> None:  # fmt: skip
     """Label each id with its position, arrow it to its row, and its row to its output row."""
     table_left, table_right, out_left, out_right = xs
-    ids = trace.ids
     heading = {"ha": "center", "va": "bottom", "fontsize": SMALL + 1}
     ax.text(_GAP - 0.8, ids_top - 0.4, f"ids {tuple(ids.shape)}", **heading)
-    out_title = f"output {tuple(trace.output.shape)}"
+    out_title = f"output {(*ids.shape, dim)}"
     ax.text((out_left + out_right) / 2, ids_top - 0.4, out_title, **heading)
     flat = ids.reshape(-1).tolist()
     colors = {row: _ID_COLORS[i % len(_ID_COLORS)] for i, row in enumerate(sorted(set(flat)))}
@@ -90,60 +89,51 @@ def _draw_arrows(ax: Axes, trace: LookupTrace, ids_top: float, pitch: float, tab
                                fill=False, edgecolor=color))  # fmt: skip
 
 
-def _check(trace: object) -> None:
-    if not isinstance(trace, LookupTrace):
-        raise TypeError(f"trace must be a LookupTrace, got {type(trace).__name__}; "
-                        "make one with embedlib.trace_lookup(embedding, ids)")  # fmt: skip
-    fix = "trace a slice of the input, e.g. ids[:8], or a smaller table"
-    check_limit("the number of ids", trace.ids.numel(), _MAX_IDS, fix)
-    check_limit("the table's num_embeddings", trace.weight.shape[0], MAX_ROWS, fix)
-    check_limit("the table's embedding_dim", trace.weight.shape[1], _MAX_DIM, fix)
-
-
 def plot_lookup(
-    trace: LookupTrace,
+    table: nn.Embedding | torch.Tensor,
+    ids: torch.Tensor,
     *,
     ax: Axes | None = None,
     title: str | None = None,
     figsize: tuple[float, float] = (7.5, 3.5),
 ) -> Figure:
-    """Draw a lookup: each id (with its position) points at its table row, which is copied out.
+    """Draw ``weight[ids]``: each id (with its position) points at its table row, copied out.
 
-    Small tables show their values in the cells. At most 32 ids, 200 rows and 64 columns.
+    ``table`` is an ``nn.Embedding`` or its 2-D weight; it is read, not called (so ``max_norm``
+    rewrites nothing). Small tables show their values in the cells. At most 32 ids, 200 rows
+    and 64 columns.
 
     >>> import torch
-    >>> from embedlib.lookup import trace_lookup
-    >>> trace = trace_lookup(torch.arange(30.0).reshape(10, 3), torch.tensor([[1, 2], [4, 2]]))
-    >>> fig = plot_lookup(trace, title="2-D input")
+    >>> fig = plot_lookup(torch.arange(30.0).reshape(10, 3), torch.tensor([[1, 2], [4, 2]]))
     >>> len(fig.axes[0].images)  # the table and the output rows
     2
     """
-    _check(trace)
-    weight = trace.weight.detach().float().cpu()  # (num_embeddings, dim)
+    weight, ids = _table_and_ids(table, ids)  # (num_embeddings, dim), (*)
+    fix = "draw a slice of the input, e.g. ids[:8], or a smaller table"
+    check_limit("the number of ids", ids.numel(), _MAX_IDS, fix)
+    check_limit("the table's num_embeddings", weight.shape[0], MAX_ROWS, fix)
+    check_limit("the table's embedding_dim", weight.shape[1], _MAX_DIM, fix)
     rows, dim = weight.shape
-    n = trace.ids.numel()
-    ids = trace.ids.reshape(-1).tolist()  # (n,)
-    outputs = trace.output.detach().reshape(n, dim).float().cpu()  # (n, dim)
+    n = ids.numel()
+    outputs = weight[ids.reshape(-1)]  # (n, dim): the rows the lookup copies out
     pitch = 1.0 if rows <= 20 else min(3.0, max(1.0, 0.8 * rows / max(n, 1)))  # room per id
     height = max(rows, n * pitch)
     table_top, ids_top = (height - rows) / 2, (height - n * pitch) / 2
-    cell_w = min(1.0, 6.0 / dim) if dim else 1.0
-    limit = float(weight.abs().max()) if weight.numel() else 1.0
+    cell_w = min(1.0, 6.0 / dim)
+    limit = float(weight.abs().max())
     norm = Normalize(-limit or -1.0, limit or 1.0)
     if ax is None:
         fig, ax = new_figure(figsize=figsize, layout=None)
         fig.subplots_adjust(left=0.01, right=0.99, bottom=0.01, top=0.92 if title else 0.99)
     table_left = 2 * _GAP
-    table_right = _draw_table(
-        ax, weight, ids, table_left, table_top, cell_w, norm, rows * dim <= 80
-    )
-    out_left = table_right + _GAP
-    out_right = out_left
+    annotate = rows * dim <= 80  # write the values into the cells of a small table
+    table_right = _draw_table(ax, weight, ids.reshape(-1).tolist(), table_left, table_top,
+                              cell_w, norm, annotate)  # fmt: skip
+    out_left = out_right = table_right + _GAP
     if n:
         out_right = _draw_block(ax, outputs, out_left, ids_top, cell_w, norm, n * dim <= 80, pitch)
-    _draw_arrows(
-        ax, trace, ids_top, pitch, table_top, (table_left, table_right, out_left, out_right)
-    )
+    xs = (table_left, table_right, out_left, out_right)
+    _draw_arrows(ax, ids, dim, ids_top, pitch, table_top, xs)
     ax.set(xlim=(-0.2, out_right + 0.2), ylim=(height + 0.2, -1.6))
     ax.axis("off")
     if title:
