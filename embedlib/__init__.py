@@ -15,8 +15,7 @@ modules.
 from embedlib.corpus import make_corpus
 from embedlib.cost import gradient_step_cost, lookup_cost
 from embedlib.diagnose import check_ids, explain_ids
-from embedlib.init import INIT_SCHEMES, init_embedding, make_table, table_stats
-from embedlib.norms import changed_rows, clip_sparse_grad_norm_, renorm_preview, row_norms
+from embedlib.norms import changed_rows, clip_sparse_grad_norm_
 from embedlib.params import changed_names, describe_model, snapshot_state
 from embedlib.projection import fit_pca
 from embedlib.projector import write_projector_files
@@ -31,16 +30,9 @@ __all__ = [
     # embedlib.diagnose: ids
     "explain_ids",
     "check_ids",
-    # embedlib.norms: row norms, max_norm, changed rows, sparse gradient clipping
-    "row_norms",
-    "renorm_preview",
+    # embedlib.norms: changed rows, sparse gradient clipping
     "changed_rows",
     "clip_sparse_grad_norm_",
-    # embedlib.init: initialisation schemes
-    "INIT_SCHEMES",
-    "init_embedding",
-    "make_table",
-    "table_stats",
     # embedlib.params: parameters, buffers, hyperparameters
     "describe_model",
     "snapshot_state",

@@ -1,9 +1,9 @@
-"""Row norms of a table, what ``max_norm`` does to them, which rows changed, a sparse grad clip.
+"""Which rows of a table changed, a sparse gradient clip, and what ``max_norm`` does to the rows.
 
 ``nn.Embedding(max_norm=...)`` rescales, in place and during forward, every row it looks up whose
-``norm_type``-norm exceeds ``max_norm``. ``renorm_preview`` recomputes that from the formula
-``scale = max_norm / (norm + 1e-7)`` without calling torch's ``embedding_renorm_``, so it can serve
-as an independent oracle for the real module.
+``norm_type``-norm exceeds ``max_norm``. ``renorm_preview`` (used by the ``max_norm`` widgets, not
+exported) recomputes that from the formula ``scale = max_norm / (norm + 1e-7)`` without calling
+torch's ``embedding_renorm_``; the tests check it against the real module.
 
 >>> weight = torch.tensor([[3.0, 4.0], [0.3, 0.4], [6.0, 8.0]])
 >>> preview = renorm_preview(weight, torch.tensor([0, 1]), max_norm=1.0)
@@ -24,7 +24,7 @@ from torch import Tensor
 from embedlib._checks import check_number, check_table
 from embedlib.diagnose import check_ids
 
-__all__ = ["changed_rows", "clip_sparse_grad_norm_", "renorm_preview", "row_norms"]
+__all__ = ["changed_rows", "clip_sparse_grad_norm_"]
 
 _RENORM_EPS = 1e-7  # the epsilon torch adds to the norm before dividing (see embedding_renorm_)
 
@@ -55,17 +55,6 @@ def _check_max_norm(max_norm: float) -> None:
             f"max_norm must be > 0, got {max_norm}; torch does not check this itself "
             "(0 zeroes looked-up rows, a negative value flips their sign), so pass e.g. 1.0"
         )
-
-
-def row_norms(weight: Tensor, norm_type: float = 2.0) -> Tensor:
-    """Return the ``norm_type``-norm of every row of ``weight``, shape ``(num_embeddings,)``.
-
-    >>> row_norms(torch.tensor([[3.0, -4.0], [1.0, 1.0]]), norm_type=1.0)
-    tensor([7., 2.])
-    """
-    check_table(weight)
-    p = _check_norm_type(norm_type)
-    return torch.linalg.vector_norm(weight.detach(), ord=p, dim=1)  # (num_embeddings,)
 
 
 @dataclass(frozen=True)

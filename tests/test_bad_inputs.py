@@ -53,7 +53,6 @@ def _cases() -> list[tuple[str, str, Callable[[], object], type[Exception], str]
         return lambda: E.optimizer_sparse_matrix(list(schedule), **kwargs)
 
     task = E.make_toy_task(num_embeddings=10, seq_len=3, num_examples=20)
-    scheme = E.INIT_SCHEMES["normal_sigma"]
     return [
         # -- vocabulary ---------------------------------------------------------------------------
         ("build_vocabulary", "one string", lambda: E.build_vocabulary("a b"), TypeError, "sentences"),
@@ -79,21 +78,6 @@ def _cases() -> list[tuple[str, str, Callable[[], object], type[Exception], str]
         ("check_ids", "0 rows", lambda: E.check_ids(t([], dtype=torch.long), 0), ValueError, "num_embeddings"),
         ("check_ids", "named", lambda: E.check_ids(t([7]), 5, name="batch"), ValueError, "in batch"),
         # -- norms -------------------------------------------------------------------------------
-        ("row_norms", "1-D", lambda: E.row_norms(torch.ones(3)), ValueError, "weight"),
-        ("row_norms", "0 rows", lambda: E.row_norms(torch.ones(0, 3)), ValueError, "weight"),
-        ("row_norms", "list", lambda: E.row_norms([[1.0]]), TypeError, "weight"),
-        ("row_norms", "int", lambda: E.row_norms(torch.ones(2, 2, dtype=torch.long)), TypeError, "weight"),
-        ("row_norms", "norm_type nan", lambda: E.row_norms(table, NAN), ValueError, "norm_type"),
-        ("row_norms", "norm_type str", lambda: E.row_norms(table, "l2"), TypeError, "norm_type"),
-        ("renorm_preview", "max_norm nan", lambda: E.renorm_preview(table, t([0]), NAN), ValueError, "max_norm"),
-        ("renorm_preview", "max_norm inf", lambda: E.renorm_preview(table, t([0]), INF), ValueError, "max_norm"),
-        ("renorm_preview", "max_norm 0", lambda: E.renorm_preview(table, t([0]), 0.0), ValueError, "max_norm"),
-        ("renorm_preview", "max_norm str", lambda: E.renorm_preview(table, t([0]), "1"), TypeError, "max_norm"),
-        ("renorm_preview", "float ids", lambda: E.renorm_preview(table, t([0.0]), 1.0), TypeError, "ids"),
-        ("renorm_preview", "negative", lambda: E.renorm_preview(table, t([-1]), 1.0), ValueError, "negative"),
-        ("renorm_preview", "too large", lambda: E.renorm_preview(table, t([5]), 1.0), ValueError, "num_embeddings=5"),
-        ("renorm_preview", "0 rows", lambda: E.renorm_preview(torch.zeros(0, 2), t([0]), 1.0), ValueError, "weight"),
-        ("renorm_preview", "norm_type -1", lambda: E.renorm_preview(table, t([0]), 1.0, -1.0), ValueError, "norm_type"),
         ("changed_rows", "1-D", lambda: E.changed_rows(torch.zeros(3), torch.zeros(3)), ValueError, "before"),
         ("changed_rows", "shapes", lambda: E.changed_rows(torch.zeros(3, 2), torch.zeros(4, 2)), ValueError, "after"),
         ("changed_rows", "after list", lambda: E.changed_rows(torch.zeros(1, 2), [[0.0, 0.0]]), TypeError, "after"),
@@ -108,28 +92,6 @@ def _cases() -> list[tuple[str, str, Callable[[], object], type[Exception], str]
         ("clip_sparse_grad_norm_", "no grad", lambda: E.clip_sparse_grad_norm_(nn.Embedding(2, 2).weight, 1.0), ValueError, "parameter.grad"),
         ("clip_sparse_grad_norm_", "dense grad", lambda: E.clip_sparse_grad_norm_(sparse_grad_param(dense=True), 1.0), ValueError, "parameter.grad"),
         # -- initialisation ------------------------------------------------------------------------
-        ("INIT_SCHEMES", "sigma nan", lambda: scheme.function(torch.empty(3, 2), sigma=NAN), ValueError, "sigma"),
-        ("INIT_SCHEMES", "sigma inf", lambda: scheme.theoretical_std(3, 2, sigma=INF), ValueError, "sigma"),
-        ("INIT_SCHEMES", "0 rows", lambda: scheme.function(torch.empty(0, 2)), ValueError, "weight"),
-        ("INIT_SCHEMES", "1-D", lambda: scheme.function(torch.empty(3)), ValueError, "weight"),
-        ("INIT_SCHEMES", "size 0", lambda: scheme.theoretical_std(0, 2), ValueError, "num_embeddings"),
-        ("INIT_SCHEMES", "x str", lambda: scheme.density("x", 3, 2), TypeError, "x"),
-        ("INIT_SCHEMES", "unknown param", lambda: scheme.function(torch.empty(3, 2), std=1.0), TypeError, "parameter"),
-        ("init_embedding", "not embedding", lambda: E.init_embedding(nn.Linear(2, 2), "normal"), TypeError, "embedding"),
-        ("init_embedding", "scheme", lambda: E.init_embedding(nn.Embedding(3, 2), "nope"), ValueError, "scheme"),
-        ("init_embedding", "gain inf", lambda: E.init_embedding(nn.Embedding(3, 2), "xavier_normal", gain=INF), ValueError, "gain"),
-        ("init_embedding", "generator", lambda: E.init_embedding(nn.Embedding(3, 2), "normal", generator=1), TypeError, "generator"),
-        ("init_embedding", "0 rows", lambda: E.init_embedding(nn.Embedding(0, 2), "normal"), ValueError, "weight"),
-        ("make_table", "seed None", lambda: E.make_table(3, 2, "normal", seed=None), TypeError, "seed"),
-        ("make_table", "huge", lambda: E.make_table(10**6, 10**6, "normal", seed=0), ValueError, "num_embeddings x embedding_dim"),
-        ("make_table", "0 rows", lambda: E.make_table(0, 2, "normal", seed=0), ValueError, "num_embeddings"),
-        ("make_table", "float dim", lambda: E.make_table(3, 2.5, "normal", seed=0), TypeError, "embedding_dim"),
-        ("make_table", "sigma str", lambda: E.make_table(3, 2, "normal_sigma", seed=0, sigma="x"), TypeError, "sigma"),
-        ("make_table", "a -inf", lambda: E.make_table(3, 2, "uniform", seed=0, a=-INF), ValueError, "a must"),
-        ("table_stats", "1-D", lambda: E.table_stats(torch.zeros(3)), ValueError, "weight"),
-        ("table_stats", "0 rows", lambda: E.table_stats(torch.zeros(0, 3)), ValueError, "weight"),
-        ("table_stats", "int", lambda: E.table_stats(torch.zeros(2, 2, dtype=torch.long)), TypeError, "weight"),
-        ("table_stats", "list", lambda: E.table_stats([[1.0]]), TypeError, "weight"),
         # -- parameters, buffers, hyperparameters -------------------------------------------------
         ("describe_model", "tensor", lambda: E.describe_model(torch.zeros(2)), TypeError, "module"),
         ("describe_model", "optimizer str", lambda: E.describe_model(nn.Linear(1, 1), "sgd"), TypeError, "optimizer"),
@@ -228,8 +190,8 @@ def _cases() -> list[tuple[str, str, Callable[[], object], type[Exception], str]
     ]  # fmt: skip
 
 
-# Public callables the table must cover: embedlib.__all__ (INIT_SCHEMES through its schemes'
-# function/theoretical_std/density) and the methods of result objects that take input.
+# Public callables the table must cover: embedlib.__all__ and the methods of result objects
+# that take input.
 METHODS = {
     "Vocabulary.encode",
     "ModelReport.to_markdown",

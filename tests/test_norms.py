@@ -1,5 +1,5 @@
-"""embedlib.norms: renorm_preview against the real max_norm forward, row_norms by hand,
-changed_rows against a row-by-row loop, clip_sparse_grad_norm_ against clip_grad_norm_."""
+"""embedlib.norms: renorm_preview (the max_norm widgets' compute) against the real max_norm
+forward, changed_rows against a row-by-row loop, clip_sparse_grad_norm_ against clip_grad_norm_."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from torch import nn
 
-from embedlib.norms import changed_rows, clip_sparse_grad_norm_, renorm_preview, row_norms
+from embedlib.norms import changed_rows, clip_sparse_grad_norm_, renorm_preview
 
 
 def _real_forward(weight: torch.Tensor, ids: torch.Tensor, max_norm: float, norm_type: float):
@@ -19,13 +19,6 @@ def _real_forward(weight: torch.Tensor, ids: torch.Tensor, max_norm: float, norm
     emb = nn.Embedding.from_pretrained(weight.clone(), max_norm=max_norm, norm_type=norm_type)
     out = emb(ids)
     return emb.weight.detach(), out.detach()
-
-
-def test_row_norms_by_hand():
-    weight = torch.tensor([[3.0, -4.0, 0.0], [1.0, 2.0, -2.0]])
-    assert torch.allclose(row_norms(weight), torch.tensor([5.0, 3.0]))
-    assert torch.allclose(row_norms(weight, 1.0), torch.tensor([7.0, 5.0]))
-    assert torch.allclose(row_norms(weight, math.inf), torch.tensor([4.0, 2.0]))
 
 
 @pytest.mark.parametrize("norm_type", [1.0, 2.0, 3.0, math.inf])
@@ -46,7 +39,7 @@ def test_only_looked_up_rows_change_and_only_if_too_long():
     assert preview.renormalised.tolist() == [True, False, False, False]
     assert torch.equal(preview.weight_after[1:], weight[1:])  # untouched rows bit-identical
     assert torch.allclose(preview.weight_after[0], torch.tensor([0.6, 0.8]))
-    assert torch.equal(preview.norms_before, row_norms(weight))
+    assert preview.norms_before.tolist() == pytest.approx([5.0, 0.5, 10.0, 9.0])  # by hand
 
 
 @pytest.mark.parametrize(
@@ -95,7 +88,7 @@ def test_property_preview_matches_module(rows, dim, max_norm, norm_type, seed, n
     real_weight, _ = _real_forward(weight, ids, max_norm, norm_type)
     assert torch.allclose(preview.weight_after, real_weight, atol=1e-5, rtol=1e-5)
     # every looked-up row ends within max_norm (up to the 1e-7 epsilon and float32 rounding)
-    after = row_norms(real_weight, norm_type)
+    after = torch.linalg.vector_norm(real_weight, ord=norm_type, dim=1)
     assert bool((after[preview.looked_up] <= max_norm * (1 + 1e-5)).all())
 
 
@@ -125,11 +118,11 @@ def test_bad_ids_and_weight():
     with pytest.raises(TypeError, match=r"ids have dtype torch\.float32"):
         renorm_preview(weight, torch.tensor([0.0]), 1.0)
     with pytest.raises(ValueError, match="weight must be 2-D"):
-        row_norms(torch.ones(3))
+        renorm_preview(torch.ones(3), torch.tensor([0]), 1.0)
     with pytest.raises(TypeError, match="floating-point"):
-        row_norms(torch.ones(3, 2, dtype=torch.long))
+        renorm_preview(torch.ones(3, 2, dtype=torch.long), torch.tensor([0]), 1.0)
     with pytest.raises(TypeError, match=r"weight must be a torch\.Tensor"):
-        row_norms([[1.0, 2.0]])
+        renorm_preview([[1.0, 2.0]], torch.tensor([0]), 1.0)
 
 
 @settings(max_examples=40, deadline=None)

@@ -3,7 +3,7 @@
 import pytest
 from widget_helpers import frames_in
 
-from embedlib.init import INIT_SCHEMES, make_table
+from embedlib.init import SCHEMES, make_table
 from embedlib.widgets import init_explorer, init_explorer_frames
 
 
@@ -28,7 +28,7 @@ def test_histogram_follows_the_scheme_scale():
     assert ax.get_xlim()[0] < -1 < 1 < ax.get_xlim()[1]
     explorer.controls["scheme"].value = "scaled_normal"  # std 1/8: peak 8 / sqrt(2 pi) = 3.2
     assert max(_heights(explorer)) == pytest.approx(3.2, rel=0.15)
-    theory = INIT_SCHEMES["scaled_normal"].theoretical_std(1000, 64)
+    theory = SCHEMES["scaled_normal"].std(1000, 64)
     measured = make_table(1000, 64, "scaled_normal", seed=0).std().item()
     assert f"std {measured:.4f} (theory {theory:.4f})" in ax.get_title()
     ((_, alt),) = frames_in(explorer.image)

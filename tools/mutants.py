@@ -46,8 +46,8 @@ MUTANTS = [
     (
         "scaled_normal's std is 1/sqrt(num_embeddings), not 1/sqrt(embedding_dim)",
         "embedlib/init.py",
-        'return ("normal", 0.0, 1.0 / math.sqrt(d))',
-        'return ("normal", 0.0, 1.0 / math.sqrt(n))',
+        '("normal", 1.0 / math.sqrt(d))',
+        '("normal", 1.0 / math.sqrt(n))',
         ["tests/test_init.py"],
     ),
 ]

@@ -14,7 +14,7 @@ from matplotlib.figure import Figure
 from torch import Tensor
 
 from embedlib._checks import check_count, check_table
-from embedlib.init import INIT_SCHEMES, _get_scheme, table_stats
+from embedlib.init import SCHEMES, get_scheme
 from embedlib.plots._figure import MAX_BINS, MAX_VALUES, SMALL, check_items, new_figure
 
 __all__ = ["plot_row_norms_by_scheme", "plot_scaling_with_dim", "plot_scheme_grid",
@@ -41,18 +41,17 @@ def _histogram(weight: Tensor, bins: int, name: str = "weight") -> tuple[Tensor,
     return heights, edges, values.numel()
 
 
-def _curves(densities: object, table: Tensor, lo: float, hi: float) -> dict[str, Curve]:
-    """Turn scheme names into (x, pdf) curves over [lo, hi]; pass (x, pdf) pairs through."""
+def _curves(densities: object) -> dict[str, Curve]:
+    """Check a {label: (x, pdf)} mapping of curves (or None: no curves)."""
     if densities is None:
         return {}
-    if isinstance(densities, Mapping):
-        for label, curve in densities.items():
-            if not (isinstance(curve, tuple) and len(curve) == 2):
-                raise TypeError(f"densities[{label!r}] must be an (x, pdf) pair of tensors")
-        return {str(k): (torch.as_tensor(x), torch.as_tensor(y)) for k, (x, y) in densities.items()}
-    x, (n, d) = torch.linspace(lo, hi, 801), table.shape
-    names = check_items(densities, "densities", str, "['normal']")
-    return {s: (x, _get_scheme(s).density(x, n, d)) for s in names}
+    if not isinstance(densities, Mapping):
+        raise TypeError(f"densities must be a {{label: (x, pdf)}} mapping or None, got "
+                        f"{type(densities).__name__}")  # fmt: skip
+    for label, curve in densities.items():
+        if not (isinstance(curve, tuple) and len(curve) == 2):
+            raise TypeError(f"densities[{label!r}] must be an (x, pdf) pair of tensors")
+    return {str(k): (torch.as_tensor(x), torch.as_tensor(y)) for k, (x, y) in densities.items()}
 
 
 def _nice(value: float) -> float:
@@ -67,7 +66,7 @@ def _scheme_panel(ax: Axes, name: str, weight: Tensor, bins: int) -> tuple[float
     half = _nice(1.1 * edges.abs().max().item())  # init schemes are centred on 0
     x = torch.linspace(-half, half, 401)
     n, d = weight.shape
-    pdf = _get_scheme(name).density(x, n, d)
+    pdf = get_scheme(name).density(x, n, d)
     if not ax.patches:  # the first call creates the artists; later calls update them
         ax.stairs([0.0], [0.0, 1.0], fill=True, color="C0", alpha=0.6, label="measured")
         ax.plot([], [], color="C1", lw=1.8, label="theory")
@@ -75,32 +74,31 @@ def _scheme_panel(ax: Axes, name: str, weight: Tensor, bins: int) -> tuple[float
     ax.lines[0].set_data(x.numpy(), pdf.numpy())
     # rounded limits: a table of the same scheme and scale keeps the axes (a cheap live redraw)
     ax.set(xlim=(-half, half), ylim=(0, _nice(1.1 * max(heights.max(), pdf.max()).item())))
-    return weight.std(correction=0).item(), INIT_SCHEMES[name].theoretical_std(n, d)
+    return weight.std(correction=0).item(), SCHEMES[name].std(n, d)
 
 
 def plot_weight_histogram(
     weight: Tensor,
     *,
-    densities: Mapping[str, Curve] | Sequence[str] | None = ("normal",),
+    densities: Mapping[str, Curve] | None = None,
     ax: Axes | None = None,
     bins: int = 80,
     title: str | None = None,
     figsize: tuple[float, float] = (6, 3),
 ) -> Figure:
-    """Plot a histogram (density) of every entry of ``weight`` with theoretical pdfs on top.
+    """Plot a histogram (density) of every entry of ``weight`` with given pdfs on top.
 
-    ``densities`` is a list of scheme names (curves for this table's shape) or a mapping
-    label -> (x, pdf), e.g. to overlay a wrong claim next to the right one. Tables of more than
-    a million values are sampled (every k-th row); at most 1,000 bins.
+    ``densities`` maps a label to an ``(x, pdf)`` pair of tensors, e.g. to overlay a wrong claim
+    next to the right one. Tables of more than a million values are sampled (every k-th row); at
+    most 1,000 bins.
 
-    >>> fig = plot_weight_histogram(torch.randn(100, 8), densities=["normal"])
+    >>> x = torch.linspace(-4, 4, 81)
+    >>> fig = plot_weight_histogram(torch.randn(100, 8), densities={"N(0, 1)": (x, x.exp())})
     >>> len(fig.axes[0].patches), [line.get_label() for line in fig.axes[0].lines]
-    (1, ['normal'])
+    (1, ['N(0, 1)'])
     """
     heights, edges, read = _histogram(weight, bins)
-    lo, hi = edges[0].item(), edges[-1].item()
-    pad = 0.15 * (hi - lo)
-    curves = _curves(densities, weight, lo - pad, hi + pad)
+    curves = _curves(densities)
     if ax is None:
         _fig, ax = new_figure(figsize=figsize)
     total = weight.numel()
@@ -122,7 +120,9 @@ def plot_scheme_grid(
 ) -> Figure:
     """Plot one small histogram per scheme, each with its theoretical pdf and measured std.
 
-    Keys of ``tables`` are scheme names from ``INIT_SCHEMES``; values are tables they filled.
+    Keys of ``tables`` are scheme names of ``embedlib.init`` (``normal``, ``xavier_uniform``, ...:
+    the ``torch.nn.init`` function without its ``_``, with its defaults); values are tables they
+    filled.
 
     >>> from embedlib.init import make_table
     >>> fig = plot_scheme_grid({s: make_table(50, 8, s, seed=0) for s in ["normal", "uniform"]})
@@ -131,9 +131,9 @@ def plot_scheme_grid(
     """
     if not isinstance(tables, Mapping) or not tables:
         raise ValueError("tables must be a non-empty {scheme_name: table} mapping")
-    unknown = [name for name in tables if name not in INIT_SCHEMES]
+    unknown = [name for name in tables if name not in SCHEMES]
     if unknown:
-        raise ValueError(f"unknown scheme names {unknown}; valid: {', '.join(INIT_SCHEMES)}")
+        raise ValueError(f"unknown scheme names {unknown}; valid: {', '.join(SCHEMES)}")
     ncols = min(check_count(ncols, "ncols"), len(tables))
     nrows = math.ceil(len(tables) / ncols)
     width, height = panel_size[0] * ncols, panel_size[1] * nrows
@@ -169,7 +169,7 @@ def plot_row_norms_by_scheme(
     """
     if not isinstance(tables, Mapping) or not tables:
         raise ValueError("tables must be a non-empty {label: table} mapping")
-    norms = [table_stats(check_table(w, f"tables[{k!r}]")).row_norms for k, w in tables.items()]
+    norms = [check_table(w, f"tables[{k!r}]").detach().norm(dim=1) for k, w in tables.items()]
     if ax is None:
         _fig, ax = new_figure(figsize=figsize)
     ax.boxplot([n.numpy() for n in norms], showfliers=False)

@@ -13,7 +13,7 @@ import torch
 from matplotlib.figure import Figure
 
 from embedlib._checks import check_count
-from embedlib.init import INIT_SCHEMES, make_table
+from embedlib.init import SCHEMES, make_table
 from embedlib.plots._figure import MAX_BINS, SMALL, check_items, new_figure
 from embedlib.plots.distribution import _scheme_panel
 from embedlib.widgets.blit import BlitRenderer
@@ -25,7 +25,7 @@ __all__ = ["init_explorer", "init_explorer_frames"]
 # (scheme, num_embeddings, embedding_dim): the main schemes at one size, plus Xavier with more
 # rows (its std depends on num_embeddings, the fan_out) and Kaiming wider (it depends on the width).
 _FRAME_CHOICES: tuple[tuple[str, int, int], ...] = (
-    *((s, 1000, 64) for s in ("normal", "uniform", "xavier_uniform", "xavier_normal")),
+    *((s, 1000, 64) for s in ("normal", "normal_0.02", "uniform", "xavier_normal")),
     ("xavier_normal", 10000, 64),
     ("kaiming_uniform", 1000, 64),
     ("kaiming_normal", 1000, 64),
@@ -71,15 +71,12 @@ def init_explorer(
     >>> explorer.figure.axes[0].get_title().startswith("normal, 100 x 64")
     True
     """
-    schemes = (
-        list(INIT_SCHEMES)
-        if schemes is None
-        else check_items(schemes, "schemes", str, "['normal']")
-    )
-    unknown = [name for name in schemes if name not in INIT_SCHEMES]
+    schemes = list(SCHEMES) if schemes is None else schemes
+    schemes = check_items(schemes, "schemes", str, "['normal']")
+    unknown = [name for name in schemes if name not in SCHEMES]
     if unknown:
         raise ValueError(f"schemes must be a non-empty list of scheme names; unknown: {unknown}; "
-                         f"valid: {', '.join(INIT_SCHEMES)}")  # fmt: skip
+                         f"valid: {', '.join(SCHEMES)}")  # fmt: skip
     options = {"scheme": schemes, "num_embeddings": num_embeddings_options,
                "embedding_dim": embedding_dim_options}  # fmt: skip
     for name in ("num_embeddings", "embedding_dim"):
@@ -100,9 +97,9 @@ def init_explorer_frames(
     ('normal, 100 x 8', 'uniform, 100 x 8')
     """
     for choice in check_items(choices, "choices", tuple, "[('normal', 1000, 64)]"):
-        if len(choice) != 3 or choice[0] not in INIT_SCHEMES:
+        if len(choice) != 3 or choice[0] not in SCHEMES:
             raise ValueError(f"each choice must be (scheme, num_embeddings, embedding_dim) with a "
-                             f"scheme from {', '.join(INIT_SCHEMES)}; got {choice!r}")  # fmt: skip
+                             f"scheme from {', '.join(SCHEMES)}; got {choice!r}")  # fmt: skip
     fig, show = _histogram_figure(check_count(bins, "bins", high=MAX_BINS), seed)
     renderer = BlitRenderer(fig)
     frames = {}

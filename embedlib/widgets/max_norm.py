@@ -14,7 +14,7 @@ import torch
 from matplotlib.figure import Figure
 
 from embedlib._checks import check_table
-from embedlib.norms import RenormResult, renorm_preview, row_norms
+from embedlib.norms import RenormResult, renorm_preview
 from embedlib.plots._figure import MAX_ROWS, check_items, check_limit, rows_text
 from embedlib.plots.norms import plot_row_norms
 from embedlib.widgets.blit import BlitRenderer
@@ -50,7 +50,8 @@ def _bars(
     fig = plot_row_norms(first.norms_before, first.norms_after, max_norm=first.max_norm,
                          looked_up=first.looked_up)  # fmt: skip
     ax = fig.axes[0]
-    tallest = max(*(float(row_norms(weight, p).max()) for p in norm_types), *max_norms)
+    norms = [torch.linalg.vector_norm(weight, ord=p, dim=1).max() for p in norm_types]
+    tallest = max(*(float(n) for n in norms), *max_norms)
     ax.set_ylim(0, 1.1 * tallest)
     before_bars, after_bars = ax.containers
     (limit,) = [line for line in ax.lines if line.get_label() == "max_norm"]
