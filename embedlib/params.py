@@ -21,18 +21,18 @@ KINDS = ("learnable", "frozen", "buffer", "hyperparameter")
 
 @dataclass(frozen=True)
 class ReportRow:
-    """One entry of a report; ``shape`` and ``count`` are empty for a hyperparameter.
+    """One entry: its kind, where torch keeps it (relative to the model) and its value.
 
-    >>> ReportRow("learnable", "", "weight", (3, 2), 6, "").count
+    A tensor's value is its shape, and ``count`` its number of values (0 for a hyperparameter).
+
+    >>> ReportRow("learnable", "embedding.weight", (3, 2), 6).count
     6
     """
 
     kind: str  # one of KINDS
-    owner: str  # the submodule, optimizer group or "training loop" it belongs to
-    name: str
-    shape: tuple[int, ...] | str
-    count: int | str
+    name: str  # e.g. "embedding.weight", "embedding.num_embeddings", "optimizer.param_groups[0]"
     value: object
+    count: int = 0
 
 
 @dataclass(frozen=True)
@@ -52,31 +52,32 @@ class ModelReport:
         return sum(row.count for row in self.rows if row.kind == "learnable")
 
     def to_markdown(self, kinds: tuple[str, ...] = KINDS) -> str:
-        """Return the rows of the given ``kinds`` as a Markdown table.
+        """Return the rows of the given ``kinds`` as a Markdown table of three columns.
 
         >>> print(describe_model(nn.Linear(2, 1)).to_markdown(kinds=("learnable",)))
-        | kind | owner | name | shape | count | value |
-        |---|---|---|---|---|---|
-        | learnable |  | weight | (1, 2) | 2 |  |
-        | learnable |  | bias | (1,) | 1 |  |
+        | kind | name | value |
+        |---|---|---|
+        | learnable | weight | shape (1, 2): 2 values |
+        | learnable | bias | shape (1,): 1 value |
         """
         if isinstance(kinds, str) or not isinstance(kinds, tuple | list):
             raise TypeError(f"kinds must be a tuple of kinds such as ('learnable',), got {kinds!r}")
         if not set(kinds) <= set(KINDS):
             raise ValueError(f"kinds must be drawn from {KINDS}, got {kinds!r}")
-        lines = ["| kind | owner | name | shape | count | value |", "|---|---|---|---|---|---|"]
+        lines = ["| kind | name | value |", "|---|---|---|"]
         for r in self.rows:
+            values = f"{r.count:,} value" + ("s" if r.count != 1 else "")
+            value = r.value if r.kind == "hyperparameter" else f"shape {r.value}: {values}"
             if r.kind in kinds:
-                lines.append(f"| {r.kind} | {r.owner} | {r.name} | {r.shape} | {r.count} | "
-                             f"{r.value} |")  # fmt: skip
+                lines.append(f"| {r.kind} | {r.name} | {value} |")
         return "\n".join(lines)
 
 
-def _hyper(owner: str, name: str, value: object) -> ReportRow:
-    return ReportRow("hyperparameter", owner, name, "", "", value)
+def _hyper(name: str, value: object) -> ReportRow:
+    return ReportRow("hyperparameter", name, value)
 
 
-def _constructor_arguments(owner: str, module: nn.Module) -> list[ReportRow]:
+def _constructor_arguments(path: str, module: nn.Module) -> list[ReportRow]:
     """The arguments of ``type(module)``'s constructor that the module keeps as attributes."""
     try:
         names = inspect.signature(type(module)).parameters
@@ -87,9 +88,11 @@ def _constructor_arguments(owner: str, module: nn.Module) -> list[ReportRow]:
         if name.startswith("_") or not hasattr(module, name):  # e.g. _weight, device, dtype
             continue
         value = getattr(module, name)
-        if name == "bias":  # Linear and Conv keep the bias tensor (or None), not the flag
-            value = value is not None
-        rows.append(_hyper(owner, name, value))
+        if isinstance(value, torch.Tensor | nn.Module):  # a parameter or submodule: listed apart
+            continue
+        if name == "bias":  # Linear and Conv keep the bias tensor or, for bias=False, None
+            value = False
+        rows.append(_hyper(f"{path}.{name}" if path else name, value))
     return rows
 
 
@@ -106,8 +109,8 @@ def describe_model(
     >>> model = nn.Sequential(nn.Embedding(5, 2), nn.Linear(2, 1))
     >>> opt = torch.optim.SGD(model.parameters(), lr=0.1)
     >>> report = describe_model(model, opt, training={"batch_size": 32})
-    >>> [(r.owner, r.name) for r in report.rows if r.name in ("lr", "batch_size")]
-    [('optimizer.param_groups[0]', 'lr'), ('training loop', 'batch_size')]
+    >>> [(r.name, r.value) for r in report.rows if "lr" in r.name or "loop" in r.name]
+    [("optimizer.param_groups[0]['lr']", 0.1), ('batch_size (training loop)', 32)]
     """
     if not isinstance(module, nn.Module):
         raise TypeError(f"module must be a torch.nn.Module, got {type(module).__name__}")
@@ -120,20 +123,20 @@ def describe_model(
             "training must be a dict of loop-level hyperparameters such as {'batch_size': 32}, "
             f"got {type(training).__name__}"
         )
-    rows = []
-    for name, p in module.named_parameters():
-        kind = "learnable" if p.requires_grad else "frozen"
-        rows.append(ReportRow(kind, "", name, tuple(p.shape), p.numel(), ""))
-    rows += [
-        ReportRow("buffer", "", name, tuple(b.shape), b.numel(), "")
-        for name, b in module.named_buffers()
+    rows = [
+        ReportRow("learnable" if p.requires_grad else "frozen", name, tuple(p.shape), p.numel())
+        for name, p in module.named_parameters()
     ]
-    for name, sub in module.named_modules():
-        rows += _constructor_arguments(name or type(sub).__name__, sub)
+    rows += [ReportRow("buffer", n, tuple(b.shape), b.numel()) for n, b in module.named_buffers()]
+    for path, sub in module.named_modules():
+        rows += _constructor_arguments(path, sub)
     if optimizer is not None:
-        rows.append(_hyper("optimizer", "type", type(optimizer).__name__))
+        rows.append(_hyper("type(optimizer)", type(optimizer).__name__))
         for i, group in enumerate(optimizer.param_groups):
-            owner = f"optimizer.param_groups[{i}]"
-            rows += [_hyper(owner, key, value) for key, value in group.items() if key != "params"]
-    rows += [_hyper("training loop", str(key), value) for key, value in (training or {}).items()]
+            rows += [
+                _hyper(f"optimizer.param_groups[{i}][{key!r}]", value)
+                for key, value in group.items()
+                if key != "params"
+            ]
+    rows += [_hyper(f"{key} (training loop)", value) for key, value in (training or {}).items()]
     return ModelReport(tuple(rows))
