@@ -21,7 +21,6 @@ matplotlib.use("Agg")
 import ipywidgets as widgets
 import torch
 
-from embedlib.cost import _median_seconds as median_seconds
 from embedlib.widgets import init_explorer, max_norm_explorer, step_through
 from embedlib.widgets.live import LiveFigure
 
@@ -46,6 +45,17 @@ def _values(control: widgets.ValueWidget) -> itertools.cycle:
     lo, hi = control.min, control.max
     steps = [lo + (hi - lo) * k / 6 for k in range(1, 7)]
     return itertools.cycle([type(control.value)(v) for v in steps])
+
+
+def median_seconds(run: Callable[[], object], repeats: int) -> float:
+    """Median wall time per call, after one warm-up call (first-call costs are not measured)."""
+    run()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
 
 
 def _median_cpu_ms(run: Callable[[], object], repeats: int) -> float:

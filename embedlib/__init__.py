@@ -13,13 +13,11 @@ modules.
 """
 
 from embedlib.corpus import make_corpus
-from embedlib.cost import gradient_step_cost, lookup_cost
 from embedlib.diagnose import check_ids, explain_ids
 from embedlib.norms import changed_rows, clip_sparse_grad_norm_
-from embedlib.params import changed_names, describe_model, snapshot_state
+from embedlib.params import describe_model
 from embedlib.projection import fit_pca
 from embedlib.projector import write_projector_files
-from embedlib.toy import MeanPoolClassifier, TinyCNN, make_toy_task, sweep_toy_task
 from embedlib.trace import optimizer_sparse_matrix, trace_updates
 from embedlib.vocab import build_vocabulary, encode_batch
 
@@ -33,21 +31,11 @@ __all__ = [
     # embedlib.norms: changed rows, sparse gradient clipping
     "changed_rows",
     "clip_sparse_grad_norm_",
-    # embedlib.params: parameters, buffers, hyperparameters
+    # embedlib.params: parameters, buffers, hyperparameters in one table
     "describe_model",
-    "snapshot_state",
-    "changed_names",
-    # embedlib.toy: a toy task and two tiny models
-    "MeanPoolClassifier",
-    "TinyCNN",
-    "make_toy_task",
-    "sweep_toy_task",
     # embedlib.trace: which rows an optimizer moves
     "trace_updates",
     "optimizer_sparse_matrix",
-    # embedlib.cost: dense vs sparse, lookup vs one-hot
-    "gradient_step_cost",
-    "lookup_cost",
     # embedlib.corpus, embedlib.projection, embedlib.projector: what the table learns
     "make_corpus",
     "fit_pca",

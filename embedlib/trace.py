@@ -1,13 +1,13 @@
 """Trace which rows of an embedding table an optimizer moves, step by step, from a real run.
 
-Every step is the loop a reader writes by hand, on a real ``nn.Embedding`` and a real
+Every step is the loop chapter 7 writes by hand, on a real ``nn.Embedding`` and a real
 ``torch.optim`` optimizer::
 
     optimizer.zero_grad()
     emb(ids).sum().backward()
     optimizer.step()
 
-and the whole table and the optimizer's whole state are copied after it. Combinations PyTorch
+and a copy of the table is kept after it, for the plots and widgets. Combinations PyTorch
 refuses at ``backward()`` or ``step()`` (e.g. Adam with sparse gradients) come back as a
 ``RefusedCombination`` carrying PyTorch's own message: results, not crashes.
 ``optimizer_sparse_matrix`` repeats the run over settings x (dense, sparse) gradients.
@@ -19,9 +19,8 @@ import difflib
 import inspect
 import math
 import warnings
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
-from types import MappingProxyType
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import torch
@@ -33,62 +32,27 @@ from embedlib.norms import _changed_mask
 
 __all__ = ["optimizer_sparse_matrix", "trace_updates"]
 
-_RECORD_LIMIT_BYTES = 64 * 2**20  # 64 MB: what one traced run may keep (tables, state, masks)
-_LOSSES = ("sum", "square")
+_RECORD_LIMIT_BYTES = 64 * 2**20  # 64 MB: the tables one traced run may keep
 OptimizerFactory = Callable[..., torch.optim.Optimizer]
-
-
-@dataclass(frozen=True)
-class TraceConfig:
-    """The settings of one traced run; ``param_group`` holds the values in effect.
-
-    >>> trace = trace_updates([[1]], torch.optim.SGD, num_embeddings=3, embedding_dim=2, lr=0.1)
-    >>> trace.config.label, trace.config.param_group["momentum"]
-    ('SGD lr=0.1 dense', 0)
-    """
-
-    optimizer: str  # the optimizer's name, e.g. "SGD"
-    optimizer_kwargs: tuple[tuple[str, Any], ...]  # as passed, in order
-    param_group: Mapping[str, Any]  # optimizer.param_groups[0] without "params" (defaults too)
-    sparse: bool
-    num_embeddings: int
-    embedding_dim: int
-    seed: int
-    loss: str
-
-    @property
-    def label(self) -> str:
-        """A short name such as ``'SGD lr=0.1 momentum=0.9 sparse'``."""
-        parts = [
-            f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}" for k, v in self.optimizer_kwargs
-        ]
-        return " ".join([self.optimizer, *parts, "sparse" if self.sparse else "dense"])
 
 
 @dataclass(frozen=True, eq=False)
 class StepRecord:
-    """What one optimizer step did to the table; masks and norms have shape (num_embeddings,).
+    """One optimizer step: its ids, which rows changed (bool, NaN counts) and the table after it.
 
     >>> trace = trace_updates([[1]], torch.optim.SGD, num_embeddings=3, embedding_dim=2, lr=0.1)
-    >>> record = trace.steps[0]
-    >>> record.changed_rows.tolist(), record.rows_with_grad.tolist()
-    ([False, True, False], [False, True, False])
+    >>> trace.steps[0].changed_rows.tolist()
+    [False, True, False]
     """
 
-    step: int
     batch: Tensor  # the ids of this step (int64)
-    rows_with_grad: Tensor  # bool: the row's gradient is nonzero this step
-    changed_rows: Tensor  # bool: any element of the row changed in this step (NaN counts)
-    row_change: Tensor  # float: L2 norm of the row's change in this step
-    state_norms: Mapping[str, Tensor]  # state name -> per-row L2 norm after the step
-    grad_bytes: int  # bytes held by weight.grad (values + int64 indices if sparse)
+    changed_rows: Tensor  # (num_embeddings,) bool: some element of the row changed in this step
     weight: Tensor  # (num_embeddings, embedding_dim) after the step
-    state: Mapping[str, Tensor]  # state name -> dense (num_embeddings, embedding_dim) copy
 
 
 @dataclass(frozen=True, eq=False)
 class UpdateTrace:
-    """A completed run: its config, the initial table and one record per step.
+    """A completed run: a label such as ``'SGD lr=0.1 dense'``, the first table, one record a step.
 
     >>> trace = trace_updates([[1, 2], [3]], torch.optim.SGD, num_embeddings=5, embedding_dim=2,
     ...                       lr=0.1)
@@ -96,7 +60,7 @@ class UpdateTrace:
     [[0, 1, 1, 0, 0], [0, 0, 0, 1, 0]]
     """
 
-    config: TraceConfig
+    label: str
     initial_weight: Tensor  # (num_embeddings, embedding_dim) before the first step
     steps: tuple[StepRecord, ...]
 
@@ -104,9 +68,9 @@ class UpdateTrace:
         """Return a bool tensor (steps, num_embeddings): did the row change in that step."""
         return torch.stack([record.changed_rows for record in self.steps])
 
-    def row_change_matrix(self) -> Tensor:
-        """Return a float tensor (steps, num_embeddings) of per-row change norms."""
-        return torch.stack([record.row_change for record in self.steps])
+    def changes(self) -> Tensor:
+        """Return every entry's change in every step: (steps, num_embeddings, embedding_dim)."""
+        return torch.stack([self.initial_weight, *(r.weight for r in self.steps)]).diff(dim=0)
 
 
 @dataclass(frozen=True)
@@ -119,7 +83,7 @@ class RefusedCombination:
     ('RuntimeError', 'Adam does not support sparse gradients, please consider SparseAdam instead')
     """
 
-    config: TraceConfig
+    label: str
     error_type: str
     message: str
 
@@ -127,10 +91,9 @@ class RefusedCombination:
 def _keywords(factory: Callable[..., Any]) -> dict[str, inspect.Parameter] | None:
     """The keyword parameters ``factory`` takes after ``params``; None if it takes any."""
     try:
-        signature = inspect.signature(factory)
+        parameters = list(inspect.signature(factory).parameters.values())
     except (TypeError, ValueError):  # builtins without a signature: let the call decide
         return None
-    parameters = list(signature.parameters.values())
     if any(p.kind is p.VAR_KEYWORD for p in parameters):
         return None
     return {p.name: p for p in parameters[1:] if p.kind is not p.VAR_POSITIONAL}
@@ -167,7 +130,7 @@ def _check_optimizer(optimizer: Any, kwargs: dict[str, Any]) -> str:
             "optimizer must be a torch.optim.Optimizer subclass (e.g. torch.optim.SGD) or a "
             f"factory params -> Optimizer, got {optimizer!r} ({type(optimizer).__name__})"
         )
-    name = optimizer.__name__ if hasattr(optimizer, "__name__") else type(optimizer).__name__
+    name = getattr(optimizer, "__name__", type(optimizer).__name__)
     valid = _keywords(optimizer.__init__ if is_class else optimizer)
     if is_class and valid is not None:
         valid.pop("params", None)  # parameters[0] of __init__ is self, then params
@@ -213,93 +176,17 @@ def _as_batches(schedule: Any, num_embeddings: int) -> list[Tensor]:
     return batches
 
 
-def _grad_bytes(grad: Tensor) -> int:
-    """Bytes ``grad`` holds: its values, plus one int64 index per stored row when sparse."""
-    if grad.is_sparse:  # uncoalesced, as backward left it: one (index, row) pair per lookup
-        return grad._indices().numel() * 8 + grad._values().numel() * grad.element_size()
-    return grad.numel() * grad.element_size()
-
-
-def _rows_with_grad(grad: Tensor) -> Tensor:
-    """bool (num_embeddings,): the row's (summed) gradient has a nonzero element (NaN counts)."""
-    if not grad.is_sparse:
-        return grad.ne(0).any(dim=1)
-    grad = grad.coalesce()  # repeated ids summed
-    mask = torch.zeros(grad.shape[0], dtype=torch.bool)
-    mask[grad.indices()[0]] = grad.values().ne(0).any(dim=1)
-    return mask
-
-
-def _record(
-    step: int, ids: Tensor, before: Tensor, weight: Tensor, grad: Tensor, held: dict
-) -> StepRecord:
-    """Compare the table with its copy from before the step; copy the weight and state."""
-    after = weight.detach().clone()
-    state = {
-        k: v.to_dense().clone() for k, v in held.items() if torch.is_tensor(v) and v.dim() == 2
-    }
-    return StepRecord(
-        step=step,
-        batch=ids,
-        rows_with_grad=_rows_with_grad(grad),
-        changed_rows=_changed_mask(before, after),
-        row_change=torch.linalg.vector_norm(after - before, dim=1),
-        state_norms=MappingProxyType(
-            {k: torch.linalg.vector_norm(v, dim=1) for k, v in state.items()}
-        ),
-        grad_bytes=_grad_bytes(grad),
-        weight=after,
-        state=MappingProxyType(state),
-    )
-
-
-def _record_bytes(record: StepRecord) -> int:
-    tensors = [
-        record.weight,
-        *record.state.values(),
-        record.row_change,
-        *record.state_norms.values(),
-    ]
-    return sum(t.numel() * t.element_size() for t in tensors) + 2 * record.weight.shape[0]
-
-
-def _refuse_size(steps: int, per_step: int, config: TraceConfig) -> None:
-    total = per_step * (steps + 1)  # the initial table, then one record per step
+def _refuse_size(steps: int, num_embeddings: int, embedding_dim: int) -> None:
+    total = (steps + 1) * num_embeddings * (embedding_dim * 4 + 1)  # float32 tables, bool masks
     if total > _RECORD_LIMIT_BYTES:
         raise ValueError(
             f"this run would record {total / 2**20:,.1f} MB ({steps} steps of a "
-            f"{config.num_embeddings:,} x {config.embedding_dim:,} table with its optimizer "
-            f"state), more than trace_updates keeps ({_RECORD_LIMIT_BYTES // 2**20} MB); "
-            "trace fewer steps or a smaller table"
+            f"{num_embeddings:,} x {embedding_dim:,} table), more than trace_updates keeps "
+            f"({_RECORD_LIMIT_BYTES // 2**20} MB); trace fewer steps or a smaller table"
         )
 
 
-def _run(emb: nn.Embedding, opt: torch.optim.Optimizer, batches: list[Tensor], config: TraceConfig):
-    """The training loop, recording every step; PyTorch's refusals become a result."""
-    weight, records = emb.weight, []
-    with warnings.catch_warnings():
-        # Adagrad builds sparse tensors with invariant checks off and says so every step
-        warnings.filterwarnings("ignore", message="Sparse invariant checks")
-        for step, ids in enumerate(batches):
-            before = weight.detach().clone()
-            try:
-                opt.zero_grad()
-                out = emb(ids)  # (*ids.shape, embedding_dim)
-                loss = out.sum() if config.loss == "sum" else 0.5 * out.pow(2).sum()
-                loss.backward()
-                grad = weight.grad.detach().clone()
-                opt.step()
-            except (RuntimeError, TypeError, ValueError) as error:  # PyTorch refusing the run
-                return RefusedCombination(config, type(error).__name__, str(error))
-            records.append(_record(step, ids, before, weight, grad, opt.state[weight]))
-            if step == 0:  # now the size of one record is known, state included
-                _refuse_size(len(batches), _record_bytes(records[0]), config)
-    return tuple(records)
-
-
-def _build(
-    optimizer: Any, name: str, weight: Tensor, kwargs: dict[str, Any]
-) -> torch.optim.Optimizer:
+def _build(optimizer: Any, name: str, weight: Tensor, kwargs: dict) -> torch.optim.Optimizer:
     """The optimizer over ``[weight]``; its constructor's refusals are errors in the arguments."""
     try:
         opt = optimizer([weight], **kwargs)
@@ -311,6 +198,25 @@ def _build(
     return opt
 
 
+def _run(emb: nn.Embedding, opt: torch.optim.Optimizer, batches: list[Tensor], label: str):
+    """The training loop, keeping the table after every step; PyTorch's refusals are a result."""
+    records = []
+    with warnings.catch_warnings():
+        # Adagrad builds sparse tensors with invariant checks off and says so every step
+        warnings.filterwarnings("ignore", message="Sparse invariant checks")
+        for ids in batches:
+            before = emb.weight.detach().clone()
+            try:
+                opt.zero_grad()
+                emb(ids).sum().backward()  # every looked-up row: gradient 1 per lookup
+                opt.step()
+            except (RuntimeError, TypeError, ValueError) as error:  # PyTorch refusing the run
+                return RefusedCombination(label, type(error).__name__, str(error))
+            after = emb.weight.detach().clone()
+            records.append(StepRecord(ids, _changed_mask(before, after), after))
+    return tuple(records)
+
+
 def trace_updates(
     schedule: Sequence[Any],
     optimizer: type[torch.optim.Optimizer] | OptimizerFactory,
@@ -319,17 +225,15 @@ def trace_updates(
     num_embeddings: int,
     embedding_dim: int,
     sparse: bool = False,
-    loss: str = "sum",
     seed: int = 0,
     **optimizer_kwargs: Any,
 ) -> UpdateTrace | RefusedCombination:
     """Run ``schedule`` through a real ``nn.Embedding`` and ``optimizer``; record every step.
 
     ``optimizer`` is a ``torch.optim`` class or a factory ``params -> Optimizer``;
-    ``optimizer_kwargs`` go to it unchanged. Each step: ``zero_grad``, ``out = emb(ids)``, the
-    loss (``"sum"``: ``out.sum()``, every looked-up row gets gradient 1 per lookup;
-    ``"square"``: ``0.5 * out.pow(2).sum()``, the gradient is the row), ``backward``, ``step``.
-    The table starts N(0, 1) from ``seed``. Runs whose records would pass 64 MB are refused.
+    ``optimizer_kwargs`` go to it unchanged (a misspelt one is a TypeError listing the valid
+    ones). Each step: ``zero_grad``, ``emb(ids).sum().backward()``, ``step``. The table starts
+    N(0, 1) from ``seed``. Runs whose records would pass 64 MB are refused.
 
     >>> trace = trace_updates([[1, 2], [3], [3]], torch.optim.SGD, num_embeddings=6,
     ...                       embedding_dim=2, lr=0.1, momentum=0.9)
@@ -341,22 +245,17 @@ def trace_updates(
     embedding_dim = check_count(embedding_dim, "embedding_dim")
     if not isinstance(sparse, bool):
         raise TypeError(f"sparse must be True or False, got {sparse!r}")
-    if loss not in _LOSSES:
-        raise ValueError(f"loss must be one of {', '.join(_LOSSES)}, got {loss!r}")
     batches = _as_batches(schedule, num_embeddings)
-    config = TraceConfig(name, tuple(optimizer_kwargs.items()), MappingProxyType({}), sparse,
-                         num_embeddings, embedding_dim, check_seed(seed), loss)  # fmt: skip
-    _refuse_size(len(batches), num_embeddings * embedding_dim * 4, config)  # tables alone
-    generator = torch.Generator().manual_seed(seed)
+    _refuse_size(len(batches), num_embeddings, embedding_dim)
+    generator = torch.Generator().manual_seed(check_seed(seed))
     initial = torch.randn(num_embeddings, embedding_dim, generator=generator)
     emb = nn.Embedding.from_pretrained(initial.clone(), freeze=False, sparse=sparse)
     opt = _build(optimizer, name, emb.weight, optimizer_kwargs)
-    group = {k: v for k, v in opt.param_groups[0].items() if k != "params"}
-    config = replace(config, param_group=MappingProxyType(group))
-    result = _run(emb, opt, batches, config)
-    if isinstance(result, RefusedCombination):
-        return result
-    return UpdateTrace(config, initial, result)
+    label = " ".join([name, *(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}"
+                              for k, v in optimizer_kwargs.items()),
+                      "sparse" if sparse else "dense"])  # fmt: skip
+    result = _run(emb, opt, batches, label)
+    return result if isinstance(result, RefusedCombination) else UpdateTrace(label, initial, result)
 
 
 # The optimizer x sparse-gradient matrix: every cell a real trace_updates run on one schedule; a
@@ -429,7 +328,7 @@ class OptimizerMatrix:
 
 def _verdict(trace: UpdateTrace) -> str:
     """Classify the measured changed-row masks against batch rows, seen rows and all rows."""
-    n = trace.config.num_embeddings
+    n = trace.initial_weight.shape[0]
     seen = torch.zeros(n, dtype=torch.bool)
     matches = {_ONLY_BATCH: True, _SEEN: True, _EVERY: True}
     for record in trace.steps:

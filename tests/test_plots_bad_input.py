@@ -8,7 +8,6 @@ import pytest
 import torch
 
 from embedlib.plots import (
-    plot_cost,
     plot_lookup,
     plot_loss_curves,
     plot_row_norms,
@@ -42,7 +41,6 @@ CASES = [
     ("dims", lambda: plot_scaling_with_dim(None, {"a": [1.0]})),
     ("series", lambda: plot_scaling_with_dim([4], None)),
     ("curves['a']", lambda: plot_loss_curves({"a": [None]})),
-    ("step_costs", lambda: plot_cost(None)),
     ("table", lambda: plot_lookup(BIG[:, 0], torch.tensor([0]))),
     ("num_embeddings", lambda: plot_lookup(BIG, torch.tensor([0]))),
     ("ids", lambda: plot_lookup(BIG, torch.tensor([0.0]))),

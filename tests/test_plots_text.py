@@ -6,10 +6,8 @@ import torch
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.text import Text
 
-from embedlib.cost import gradient_step_cost, lookup_cost
 from embedlib.init import make_table
 from embedlib.plots import (
-    plot_cost,
     plot_lookup,
     plot_loss_curves,
     plot_row_norms,
@@ -36,10 +34,6 @@ FIGURES = {
     "plot_loss_curves": lambda: plot_loss_curves({"a": [1.0, 0.5]}, title="t"),
     "plot_update_trace": lambda: plot_update_trace(
         trace_updates([[1], [2]], torch.optim.SGD, num_embeddings=4, embedding_dim=2, lr=0.1)
-    ),
-    "plot_cost": lambda: plot_cost(
-        gradient_step_cost([10, 100], embedding_dim=2, repeats=1),
-        lookup_costs=lookup_cost([10, 100], embedding_dim=2, repeats=1),
     ),
     "max_norm frame": lambda: max_norm_explorer().figure,
     "init frame": lambda: init_explorer(num_embeddings_options=(100,)).figure,

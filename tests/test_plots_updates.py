@@ -1,4 +1,4 @@
-"""The update plots and the cost plot: the plotted data is the traced (or measured) data."""
+"""The update plots: the plotted data is the traced data."""
 
 import itertools
 
@@ -6,8 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from embedlib.cost import gradient_step_cost, lookup_cost
-from embedlib.plots import plot_cost, plot_update_trace
+from embedlib.plots import plot_update_trace
 from embedlib.plots.updates import _show_refusal, _show_step, _step_figure
 from embedlib.trace import trace_updates
 
@@ -49,7 +48,7 @@ def test_step_figure_shows_the_change_and_bars_split_by_batch(momentum_trace):
     pairs = itertools.pairwise(weights(momentum_trace))
     largest = max(float((b - a).norm(dim=1).max()) for a, b in pairs)
     assert np.isclose(np.nanmax(batch_line.get_xdata()), np.linalg.norm(delta[3]) / largest)
-    assert alt == (f"Step 2 of {momentum_trace.config.label}: heatmap of how each of the 6 rows "
+    assert alt == (f"Step 2 of {momentum_trace.label}: heatmap of how each of the 6 rows "
                    "changed, and bars of each row's change. Looked up: rows 3. Changed: rows 1, "
                    "2, 3. Moved without being looked up: rows 1, 2.")  # fmt: skip
     with pytest.raises(ValueError, match=r"step must be in 0\.\.3"):
@@ -67,17 +66,6 @@ def test_refusal_replaces_the_panels_and_a_step_brings_them_back(momentum_trace)
     assert refused.message[:30] in " ".join(t.get_text().replace("\n", " ") for t in fig.texts)
     _show_step(fig, momentum_trace, 0)
     assert all(ax.get_visible() for ax in fig.axes)
-
-
-def test_cost_plot_draws_the_measured_bytes():
-    steps = gradient_step_cost([10, 100], embedding_dim=2, batch_size=4, repeats=1)
-    lookups = lookup_cost([10, 100], embedding_dim=2, batch_size=4, repeats=1)
-    fig = plot_cost(steps, lookup_costs=lookups)
-    memory = fig.axes[1].lines[0]
-    assert memory.get_ydata().tolist() == [10 * 2 * 4, 100 * 2 * 4]
-    assert fig.axes[0].get_xscale() == "log" and len(fig.axes[0].lines) == 4
-    with pytest.raises(ValueError, match="step_costs is empty"):
-        plot_cost([])
 
 
 def test_update_plots_refuse_what_they_cannot_draw():

@@ -1,7 +1,6 @@
 """Step-through: controls change the picture; frames are every step of every setting, in order."""
 
 import itertools
-import warnings
 
 import pytest
 import torch
@@ -84,20 +83,15 @@ def test_frames_are_every_step_of_every_setting_as_a_fresh_render_shows_it():
             assert trace.message == refused.message and alt.startswith("PyTorch refused Adam")
             _show_refusal(fig, trace)
         else:
-            assert alt.startswith(f"Step {step} of {trace.config.label}")
+            assert alt.startswith(f"Step {step} of {trace.label}")
             _show_step(fig, trace, step)
         assert differing_fraction(png, BlitRenderer(fig).render()) < 0.002, (label, step)
     assert sum(len(png) for png, _ in frames) / len(frames) <= 25_000  # 2x pixels, 256 colours
 
 
-def test_the_old_settings_form_still_works_for_this_round():
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        demo = step_through_frames({"SparseAdam": {"optimizer": "sparse_adam", "sparse": True}},
-                                   [[1]])  # fmt: skip
-    assert PendingDeprecationWarning in [w.category for w in caught]
-    ((_, alt),) = frames_in(demo)
-    assert alt.startswith("Step 0 of SparseAdam lr=0.1 sparse")
+def test_the_old_dict_form_of_settings_is_refused_with_the_new_form_as_the_fix():
+    with pytest.raises(TypeError, match=r"settings must be a list of tuple, got dict.*SGD"):
+        step_through_frames({"SparseAdam": {"optimizer": "sparse_adam", "sparse": True}}, [[1]])
 
 
 def test_bad_settings():

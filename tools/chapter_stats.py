@@ -19,7 +19,7 @@ HIDDEN = {"hide-cell", "hide-input", "remove-cell", "remove-input"}
 PRIVATE = re.compile(
     r"\._version\b|\._nnz\(|\._values\(|\._indices\(|\.data\b(?!_)|_calculate_fan_in_and_fan_out"
 )
-IMPORT = re.compile(r"from embedlib[\w.]* import \(?([^)]*?)\)?\s*(?:\n\S|\Z)", re.S)
+IMPORT = re.compile(r"from embedlib[\w.]* import \(?([^)]*?)\)?\s*(?=\n\S|\Z)", re.S)
 
 
 def embedlib_names(source: str) -> set[str]:

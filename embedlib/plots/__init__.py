@@ -1,6 +1,5 @@
 """Matplotlib views of embedlib results; every function returns a Figure (see ``_figure``)."""
 
-from embedlib.plots.cost import plot_cost
 from embedlib.plots.curves import plot_loss_curves
 from embedlib.plots.distribution import (
     plot_row_norms_by_scheme,
@@ -14,7 +13,6 @@ from embedlib.plots.norms import plot_row_norms
 from embedlib.plots.updates import plot_update_trace
 
 __all__ = [
-    "plot_cost",  # embedlib.plots.cost
     "plot_loss_curves",  # embedlib.plots.curves
     "plot_row_norms_by_scheme",  # embedlib.plots.distribution
     "plot_scaling_with_dim",

@@ -13,7 +13,6 @@ from __future__ import annotations
 import textwrap
 
 import numpy as np
-import torch
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -51,7 +50,7 @@ def plot_update_trace(trace: UpdateTrace, *, ax: Axes | None = None) -> Figure:
     2
     """
     _check(trace)
-    change = trace.row_change_matrix().T.numpy()  # (rows, steps)
+    change = trace.changes().norm(dim=2).T.numpy()  # (rows, steps): how far each row moved
     changed = trace.changed_matrix().T.numpy()
     if ax is None:
         _fig, ax = new_figure(figsize=(6, 3.6))
@@ -62,7 +61,7 @@ def plot_update_trace(trace: UpdateTrace, *, ax: Axes | None = None) -> Figure:
         ax.scatter(np.full(len(rows), step), rows, s=14, c="white", edgecolors=BATCH_COLOR)
     ax.set_xticks(range(0, len(trace.steps), 1 + len(trace.steps) // 20))
     ax.set(xlabel="step", ylabel="row (id)")
-    ax.set_title(f"{trace.config.label}\nrow change per step (blank: unchanged)", fontsize=SMALL)
+    ax.set_title(f"{trace.label}\nrow change per step (blank: unchanged)", fontsize=SMALL)
     looked_up = Line2D([], [], ls="", marker="o", mfc="white", mec=BATCH_COLOR)
     ax.legend([looked_up], ["looked up in that step"], loc="upper center", fontsize=SMALL,
               frameon=False, bbox_to_anchor=(0.5, -0.2))  # fmt: skip
@@ -105,8 +104,7 @@ def _show_step(fig: Figure, trace: UpdateTrace, step: int) -> str:
     _check(trace)
     if not 0 <= step < len(trace.steps):
         raise ValueError(f"step must be in 0..{len(trace.steps) - 1}, got {step}")
-    weights = torch.stack([trace.initial_weight, *(r.weight for r in trace.steps)])
-    deltas = weights.diff(dim=0)  # (steps, rows, dim)
+    deltas = trace.changes()  # (steps, rows, dim)
     delta = deltas[step].numpy()  # (rows, dim)
     record = trace.steps[step]
     rows, dim = delta.shape
@@ -135,8 +133,8 @@ def _show_step(fig: Figure, trace: UpdateTrace, step: int) -> str:
         line.set_data(
             np.column_stack([0 * x, x, gap]).ravel(), np.column_stack([y, y, gap]).ravel()
         )
-    fig.suptitle(f"{trace.config.label}: largest row change {largest_row:.3g}", fontsize=SMALL + 1)
-    return (f"Step {step} of {trace.config.label}: heatmap of how each of the {rows} rows "
+    fig.suptitle(f"{trace.label}: largest row change {largest_row:.3g}", fontsize=SMALL + 1)
+    return (f"Step {step} of {trace.label}: heatmap of how each of the {rows} rows "
             f"changed, and bars of each row's change. Looked up: rows {rows_text(batch)}. Changed: "
             f"rows {rows_text(changed)}. Moved without being looked up: rows "
             f"{rows_text(changed & ~batch)}.")  # fmt: skip
@@ -148,5 +146,5 @@ def _show_refusal(fig: Figure, refused: RefusedCombination) -> str:
     for artist in (*fig.axes, *fig.legends):
         artist.set_visible(False)
     fig.suptitle("")
-    fig.texts[0].set_text(f"PyTorch refused {refused.config.label}:\n" + textwrap.fill(message, 70))
-    return f"PyTorch refused {refused.config.label}. {message}"
+    fig.texts[0].set_text(f"PyTorch refused {refused.label}:\n" + textwrap.fill(message, 70))
+    return f"PyTorch refused {refused.label}. {message}"

@@ -8,7 +8,6 @@ precomputed and the browser switches between the frames. Both draw the same step
 from __future__ import annotations
 
 import inspect
-import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -37,16 +36,6 @@ _OPTIMIZERS = {cls.__name__: cls for cls in (torch.optim.SGD, torch.optim.Adam, 
                torch.optim.SparseAdam, torch.optim.Adagrad, torch.optim.RMSprop)}  # fmt: skip
 
 
-def _setting(label: str, kwargs: dict[str, Any]) -> tuple[str, type, dict[str, Any]]:
-    """Pending deprecation: a setting in the old form, optimizer named by a string."""
-    warnings.warn("step_through_frames takes (label, optimizer class, kwargs) settings",
-                  PendingDeprecationWarning, stacklevel=3)  # fmt: skip
-    names = {key.lower(): cls for key, cls in _OPTIMIZERS.items()}
-    name = kwargs.pop("optimizer", "sgd")
-    optimizer = names.get(name.replace("_", "") if isinstance(name, str) else name, name)
-    return label, optimizer, {"lr": 0.1, **kwargs}
-
-
 def step_through_frames(
     settings: Sequence[tuple[str, type, Mapping[str, Any]]] = _SETTINGS,
     schedule: Sequence[Any] = _SCHEDULE,
@@ -64,8 +53,6 @@ def step_through_frames(
     >>> [type(c).__name__ for c in demo.children[0].children[0].children]  # no choice to make
     ['Play', 'SelectionSlider']
     """
-    if isinstance(settings, Mapping):  # the old {label: {"optimizer": "sgd", ...}} form
-        settings = [_setting(label, dict(kwargs)) for label, kwargs in settings.items()]
     example = "[('SGD', torch.optim.SGD, {'lr': 0.1})]"
     if any(
         len(s) != 3 or not isinstance(s[2], Mapping)
