@@ -13,7 +13,7 @@ import torch
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from embedlib._learned_checks import check_strings, check_table
+from embedlib._checks import check_strings, check_table
 from embedlib.plots._figure import SMALL, new_figure
 
 __all__ = ["plot_projection", "plot_similarity"]
@@ -64,7 +64,7 @@ def plot_similarity(
             "cosines must be a non-empty mapping {panel title: (n, n) similarity matrix}, got "
             f"{type(cosines).__name__}"
         )
-    matrices = {str(t): check_table(m, f"cosines[{t!r}]") for t, m in cosines.items()}
+    matrices = {str(t): check_table(m, f"cosines[{t!r}]", finite=True) for t, m in cosines.items()}
     n = next(iter(matrices.values())).shape[0]
     groups = check_strings(groups, "groups", count=n, count_of="each matrix", allow_none=True)
     for title, matrix in matrices.items():
@@ -135,7 +135,7 @@ def plot_projection(
     >>> [c.get_gid() for c in fig.axes[0].collections], [t.get_text() for t in fig.axes[0].texts]
     (['group:pet', 'group:drink'], ['cat'])
     """
-    xy = check_table(xy, "xy")
+    xy = check_table(xy, "xy", finite=True)
     if xy.shape[1] != 2:
         raise ValueError(
             f"xy must have 2 columns (x, y), got shape {tuple(xy.shape)}; project the table "

@@ -20,7 +20,7 @@ import torch
 import torch.nn.functional as F
 from matplotlib.figure import Figure
 
-from embedlib._learned_checks import check_int, check_strings, check_table
+from embedlib._checks import check_count, check_strings, check_table
 from embedlib.plots._figure import SMALL
 from embedlib.plots.learned import plot_projection
 from embedlib.projection import fit_pca
@@ -46,8 +46,8 @@ def _check_checkpoints(
         raise ValueError(f"{name} is empty: record at least one table, e.g. {{0: weight}}")
     steps = sorted(checkpoints)
     for step in steps:
-        check_int(step, f"a step (key) of {name}", minimum=0)
-    tables = [check_table(checkpoints[s], f"{name}[{s}]", min_rows=2) for s in steps]
+        check_count(step, f"a step (key) of {name}", low=0)
+    tables = [check_table(checkpoints[s], f"{name}[{s}]", min_rows=2, finite=True) for s in steps]
     shape = tables[-1].shape
     for step, table in zip(steps, tables, strict=True):
         if table.shape != shape:
@@ -182,7 +182,7 @@ def _check_choices(
             f"train must be a function (embedding_dim, lr) -> {{step: table}}, got "
             f"{type(train).__name__}"
         )
-    dims = [check_int(d, "each of embedding_dims", minimum=2) for d in embedding_dims]
+    dims = [check_count(d, "each of embedding_dims", low=2) for d in embedding_dims]
     if dim not in dims:
         raise ValueError(f"embedding_dim={dim} must be one of embedding_dims={dims}")
     rates = list(lrs)
