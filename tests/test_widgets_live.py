@@ -1,6 +1,5 @@
 """The live widgets have one shape: a LiveFigure that displays itself, as the site card expects."""
 
-import warnings
 
 import ipywidgets as widgets
 import pytest
@@ -48,14 +47,6 @@ def test_every_control_changes_the_picture_and_its_alt_text(name):
             control.value = control.max
         after = frames_in(live.image)
         assert after[0][0] != before[0][0] and after[0][1] != before[0][1], control_name
-
-
-def test_widget_alias_returns_the_object_with_a_pending_deprecation():
-    live = max_norm_explorer()
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        assert live.widget is live
-    assert [w.category for w in caught] == [PendingDeprecationWarning]
 
 
 def test_an_error_in_draw_is_shown_under_the_last_good_frame():
