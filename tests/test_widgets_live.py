@@ -1,6 +1,5 @@
 """The live widgets have one shape: a LiveFigure that displays itself, as the site card expects."""
 
-
 import ipywidgets as widgets
 import pytest
 import torch
