@@ -28,6 +28,7 @@ def test_every_live_widget_is_a_self_displaying_static_card(name):
     assert png.startswith(b"\x89PNG") and len(alt) > 40
     assert note.value.startswith('<div class="embedlib-site-note" style="display:none">')
     assert 'href="run_it_yourself.html"' in note.value and "JupyterLab" in note.value
+    assert 'style="color:inherit"' in note.value  # readable on the note's grey (axe: contrast)
     for control in live.controls.values():  # full labels, no zero-width-space checkbox label
         assert control.description and control.style.description_width == "initial"
         assert getattr(control, "indent", False) is False
