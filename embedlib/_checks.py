@@ -122,6 +122,17 @@ def _at_least(count: int, thing: str) -> str:
     return f"one {thing}" if count == 1 else f"{count} {thing}s"
 
 
+def _check_finite(weight: Tensor, name: str) -> None:
+    bad = (~torch.isfinite(weight)).nonzero()
+    if len(bad):
+        row, col = bad[0].tolist()
+        raise ValueError(
+            f"{name} must be finite, but {len(bad)} entries are nan or inf (the first at "
+            f"{name}[{row}, {col}] = {weight[row, col].item()}); training diverged or the table "
+            "was never filled: lower the learning rate or re-initialise the table"
+        )
+
+
 def check_table(
     weight: object,
     name: str = "weight",
@@ -132,37 +143,26 @@ def check_table(
 ) -> Tensor:
     """Check a 2-D floating-point table of at least ``min_rows`` x ``min_cols``; return it detached.
 
-    A 1-D tensor is one vector, not a table (``weight.unsqueeze(0)`` makes it a 1-row table);
-    a table with 0 rows or 0 columns has nothing to look up. With ``finite``, NaN and inf are
-    refused too (plots, projections and files need real numbers; statistics may count them).
+    A 1-D tensor is a vector, not a table (``weight.unsqueeze(0)`` is); ``finite`` refuses NaN/inf.
 
     >>> check_table(torch.zeros(3))
     Traceback (most recent call last):
     ...
     ValueError: weight must be 2-D (num_embeddings, embedding_dim), got shape (3,); pass the whole table, e.g. embedding.weight (for a single row: weight.unsqueeze(0))
-    >>> check_table(torch.nn.Embedding(3, 2))
-    Traceback (most recent call last):
-    ...
-    TypeError: weight must be a torch.Tensor of shape (num_embeddings, embedding_dim), got an nn.Embedding module; pass its table, embedding.weight
     >>> check_table(torch.zeros(1, 4), "xy", min_rows=2)
     Traceback (most recent call last):
     ...
     ValueError: xy has shape (1, 4), but needs at least 2 rows and one column; pass a larger table
     """  # noqa: E501
-    if isinstance(weight, nn.Module):
-        raise TypeError(
-            f"{name} must be a torch.Tensor of shape (num_embeddings, embedding_dim), got an "
-            f"nn.{type(weight).__name__} module; pass its table, embedding.weight"
-        )
     if not isinstance(weight, Tensor):
-        raise TypeError(
-            f"{name} must be a torch.Tensor of shape (num_embeddings, embedding_dim), got "
-            f"{type(weight).__name__}; pass embedding.weight or torch.tensor(...)"
-        )
+        got, fix = type(weight).__name__, "pass embedding.weight or torch.tensor(...)"
+        if isinstance(weight, nn.Module):
+            got, fix = f"an nn.{got} module", "pass its table, embedding.weight"
+        raise TypeError(f"{name} must be a torch.Tensor of shape (num_embeddings, "
+                        f"embedding_dim), got {got}; {fix}")  # fmt: skip
     if weight.layout != torch.strided:
-        raise TypeError(
-            f"{name} must be a dense tensor, got layout {weight.layout}; call .to_dense()"
-        )
+        raise TypeError(f"{name} must be a dense tensor, got layout {weight.layout}; "
+                        "call .to_dense()")  # fmt: skip
     if weight.dim() != 2:
         raise ValueError(
             f"{name} must be 2-D (num_embeddings, embedding_dim), got shape "
@@ -180,16 +180,9 @@ def check_table(
             f"{name} has shape {(rows, cols)}, but needs at least {_at_least(min_rows, 'row')} "
             f"and {_at_least(min_cols, 'column')}; pass a larger table"
         )
-    weight = weight.detach()
-    if finite and not bool(torch.isfinite(weight).all()):
-        bad = (~torch.isfinite(weight)).nonzero()
-        row, col = bad[0].tolist()
-        raise ValueError(
-            f"{name} must be finite, but {len(bad)} entries are nan or inf (the first at "
-            f"{name}[{row}, {col}] = {weight[row, col].item()}); training diverged or the table "
-            "was never filled: lower the learning rate or re-initialise the table"
-        )
-    return weight
+    if finite:
+        _check_finite(weight.detach(), name)
+    return weight.detach()
 
 
 def check_strings(
