@@ -2,15 +2,17 @@
 
 The rule: a wrong *type* is a TypeError, a wrong *value or shape* is a ValueError, and every
 message names the argument, the bad value and the fix. Ids are checked by
-``embedlib.diagnose.check_ids``; everything else that several functions take is checked here.
+``embedlib.diagnose.check_ids``; everything else that several functions take is checked here:
+numbers, counts, seeds, table sizes, tables and lists of labels.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import torch
-from torch import Tensor
+from torch import Tensor, nn
 
 __all__: list[str] = []  # private: used by the compute modules only
 
@@ -44,6 +46,12 @@ def check_number(
     return float(value)
 
 
+def _shown(value: object, limit: int = 60) -> str:
+    """A short repr of ``value`` for an error message."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def check_count(value: object, name: str, *, low: int = 1, high: int | None = None) -> int:
     """``value`` as an int in ``low..high``; raise TypeError/ValueError naming ``name`` otherwise.
 
@@ -52,12 +60,20 @@ def check_count(value: object, name: str, *, low: int = 1, high: int | None = No
     >>> check_count(0, "num_embeddings")
     Traceback (most recent call last):
     ...
-    ValueError: num_embeddings must be an int >= 1, got 0
+    ValueError: num_embeddings must be an int >= 1, got 0; pass 1 or more
+    >>> check_count(2.0, "k")
+    Traceback (most recent call last):
+    ...
+    TypeError: k must be an int, got 2.0 (float); pass a whole number such as 2
     """
     if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{name} must be an int, got {value!r} ({type(value).__name__})")
+        whole = isinstance(value, float) and value.is_integer() and value >= low
+        raise TypeError(
+            f"{name} must be an int, got {_shown(value)} ({type(value).__name__}); "
+            f"pass a whole number such as {int(value) if whole else max(low, 1)}"
+        )
     if value < low:
-        raise ValueError(f"{name} must be an int >= {low}, got {value}")
+        raise ValueError(f"{name} must be an int >= {low}, got {value}; pass {low} or more")
     if high is not None and value > high:
         raise ValueError(f"{name} must be at most {high:,}, got {value:,}; pass a smaller {name}")
     return value
@@ -102,26 +118,51 @@ def check_table_size(
     return rows, dim
 
 
-def check_table(weight: object, name: str = "weight") -> Tensor:
-    """Check a 2-D floating-point table of at least one row and one column; return it.
+def _at_least(count: int, thing: str) -> str:
+    return f"one {thing}" if count == 1 else f"{count} {thing}s"
 
-    A 1-D tensor is one vector, not a table (``weight.unsqueeze(0)`` makes it a 1-row table);
-    a table with 0 rows or 0 columns has nothing to look up.
+
+def _check_finite(weight: Tensor, name: str) -> None:
+    bad = (~torch.isfinite(weight)).nonzero()
+    if len(bad):
+        row, col = bad[0].tolist()
+        raise ValueError(
+            f"{name} must be finite, but {len(bad)} entries are nan or inf (the first at "
+            f"{name}[{row}, {col}] = {weight[row, col].item()}); training diverged or the table "
+            "was never filled: lower the learning rate or re-initialise the table"
+        )
+
+
+def check_table(
+    weight: object,
+    name: str = "weight",
+    *,
+    min_rows: int = 1,
+    min_cols: int = 1,
+    finite: bool = False,
+) -> Tensor:
+    """Check a 2-D floating-point table of at least ``min_rows`` x ``min_cols``; return it detached.
+
+    A 1-D tensor is a vector, not a table (``weight.unsqueeze(0)`` is); ``finite`` refuses NaN/inf.
 
     >>> check_table(torch.zeros(3))
     Traceback (most recent call last):
     ...
     ValueError: weight must be 2-D (num_embeddings, embedding_dim), got shape (3,); pass the whole table, e.g. embedding.weight (for a single row: weight.unsqueeze(0))
+    >>> check_table(torch.zeros(1, 4), "xy", min_rows=2)
+    Traceback (most recent call last):
+    ...
+    ValueError: xy has shape (1, 4), but needs at least 2 rows and one column; pass a larger table
     """  # noqa: E501
     if not isinstance(weight, Tensor):
-        raise TypeError(
-            f"{name} must be a torch.Tensor of shape (num_embeddings, embedding_dim), got "
-            f"{type(weight).__name__}; pass embedding.weight or torch.tensor(...)"
-        )
+        got, fix = type(weight).__name__, "pass embedding.weight or torch.tensor(...)"
+        if isinstance(weight, nn.Module):
+            got, fix = f"an nn.{got} module", "pass its table, embedding.weight"
+        raise TypeError(f"{name} must be a torch.Tensor of shape (num_embeddings, "
+                        f"embedding_dim), got {got}; {fix}")  # fmt: skip
     if weight.layout != torch.strided:
-        raise TypeError(
-            f"{name} must be a dense tensor, got layout {weight.layout}; call .to_dense()"
-        )
+        raise TypeError(f"{name} must be a dense tensor, got layout {weight.layout}; "
+                        "call .to_dense()")  # fmt: skip
     if weight.dim() != 2:
         raise ValueError(
             f"{name} must be 2-D (num_embeddings, embedding_dim), got shape "
@@ -133,9 +174,62 @@ def check_table(weight: object, name: str = "weight") -> Tensor:
             f"{name} must be a floating-point tensor, got dtype {weight.dtype}; "
             f"convert it with {name}.float()"
         )
-    if weight.numel() == 0:
+    rows, cols = weight.shape
+    if rows < min_rows or cols < min_cols:
         raise ValueError(
-            f"{name} has shape {tuple(weight.shape)}: a table needs at least one row and one "
-            "column (num_embeddings >= 1, embedding_dim >= 1)"
+            f"{name} has shape {(rows, cols)}, but needs at least {_at_least(min_rows, 'row')} "
+            f"and {_at_least(min_cols, 'column')}; pass a larger table"
         )
-    return weight
+    if finite:
+        _check_finite(weight.detach(), name)
+    return weight.detach()
+
+
+def check_strings(
+    values: object,
+    name: str,
+    *,
+    count: int | None = None,
+    count_of: str = "",
+    allow_none: bool = False,
+    forbidden: str = "",
+) -> tuple[str | None, ...]:
+    """``values`` as a tuple of non-blank strings (and None where ``allow_none``), one per row.
+
+    ``count`` (with ``count_of`` naming what it counts) fixes the length; ``forbidden`` lists
+    characters no string may contain.
+
+    >>> check_strings(["cat", "dog"], "labels", count=3, count_of="weight")
+    Traceback (most recent call last):
+    ...
+    ValueError: labels has 2 entries but weight has 3; give exactly one entry per row of weight
+    """
+    if isinstance(values, str | bytes) or not isinstance(values, Sequence):
+        raise TypeError(
+            f"{name} must be a list or tuple of strings, one per row, got "
+            f"{type(values).__name__} {_shown(values)}"
+        )
+    values = tuple(values)
+    if count is not None and len(values) != count:
+        raise ValueError(
+            f"{name} has {len(values)} entries but {count_of} has {count}; "
+            f"give exactly one entry per row of {count_of}"
+        )
+    for i, value in enumerate(values):
+        if value is None and allow_none:
+            continue
+        if not isinstance(value, str):
+            kind = "a string or None" if allow_none else "a string"
+            raise TypeError(
+                f"{name}[{i}] must be {kind}, got {type(value).__name__} {_shown(value)}; "
+                "convert it with str()"
+            )
+        if not value.strip():
+            raise ValueError(f"{name}[{i}] is blank ({value!r}): give every entry visible text")
+        bad = [c for c in forbidden if c in value]
+        if bad:
+            raise ValueError(
+                f"{name}[{i}] = {value!r} contains {bad[0]!r}, which is not allowed here; "
+                "replace it (for example with a space or '_')"
+            )
+    return values

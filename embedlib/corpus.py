@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import torch
 
-from embedlib._learned_checks import check_int, check_strings
+from embedlib._checks import check_count, check_seed, check_strings
 
 __all__ = ["make_corpus"]
 
@@ -225,8 +225,8 @@ def make_corpus(
     """
     groups = _check_groups(_DEFAULT_GROUPS if groups is None else groups)
     words = _parse_templates(_DEFAULT_TEMPLATES if templates is None else templates, groups)
-    check_int(sentences_per_template, "sentences_per_template", minimum=1)
-    check_int(seed, "seed", minimum=0)
+    check_count(sentences_per_template, "sentences_per_template")
+    check_seed(seed)
     total = sentences_per_template * len(words) * len(words[0])
     if total > _MAX_IDS:
         raise ValueError(

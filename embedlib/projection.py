@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import torch
 
-from embedlib._learned_checks import check_int, check_table
+from embedlib._checks import check_count, check_table
 
 __all__ = ["fit_pca"]
 
@@ -40,7 +40,7 @@ class Projection:
 
     def __call__(self, weight: torch.Tensor) -> torch.Tensor:
         """Project the rows of ``weight`` (any table with the same ``dim``) onto the components."""
-        weight = check_table(weight, "weight")
+        weight = check_table(weight, "weight", finite=True)
         dim = self.components.shape[1]
         if weight.shape[1] != dim:
             raise ValueError(
@@ -65,10 +65,10 @@ def fit_pca(weight: torch.Tensor, k: int = 2) -> Projection:
     >>> fit_pca(weight, k=9)
     Traceback (most recent call last):
     ...
-    ValueError: k must be >= 1 and <= 8, got 9
+    ValueError: k must be at most 8, got 9; pass a smaller k
     """
-    weight = check_table(weight, "weight", min_rows=2)
-    check_int(k, "k", minimum=1, maximum=min(weight.shape))
+    weight = check_table(weight, "weight", min_rows=2, finite=True)
+    check_count(k, "k", high=min(weight.shape))
     table = weight.double()
     mean = table.mean(dim=0)  # (dim,)
     centred = table - mean  # (rows, dim)

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from embedlib._learned_checks import check_strings, check_table
+from embedlib._checks import check_strings, check_table
 
 __all__ = ["write_projector_files"]
 
@@ -85,7 +85,7 @@ def write_projector_files(
     ...
     ValueError: labels has 2 entries but weight has 3; give exactly one entry per row of weight
     """
-    weight = check_table(weight, "weight", min_cols=2)
+    weight = check_table(weight, "weight", min_cols=2, finite=True)
     rows = weight.shape[0]
     labels = check_strings(labels, "labels", count=rows, count_of="weight", forbidden=_FORBIDDEN)
     if groups is not None:

@@ -110,12 +110,16 @@ def test_bad_groups_and_templates_are_refused_with_the_fix(groups, templates, er
 @pytest.mark.parametrize(
     ("kwargs", "error", "pattern"),
     [
-        ({"sentences_per_template": 0}, ValueError, "sentences_per_template must be >= 1"),
+        (
+            {"sentences_per_template": 0},
+            ValueError,
+            "sentences_per_template must be an int >= 1, got 0",
+        ),
         ({"sentences_per_template": 2.5}, TypeError, "sentences_per_template must be an int"),
         ({"sentences_per_template": True}, TypeError, "sentences_per_template must be an int"),
         ({"sentences_per_template": 10**7}, ValueError, "more than the 10,000,000"),
-        ({"seed": -1}, ValueError, "seed must be >= 0"),
-        ({"seed": "0"}, TypeError, "seed must be an int, got str"),
+        ({"seed": -1}, ValueError, r"seed must be in 0\.\.2\*\*64 - 1, got -1"),
+        ({"seed": "0"}, TypeError, r"seed must be an int, got '0' \(str\)"),
     ],
 )
 def test_bad_sizes_and_seeds_are_refused(kwargs, error, pattern):

@@ -44,6 +44,17 @@ def test_heatmap_panels_share_one_colour_bar_and_draw_group_boundaries():
         assert len(ax.lines) == 2 * 2  # 3 groups: 2 boundaries, horizontal and vertical
 
 
+def test_heatmap_panels_are_stacked_to_fit_a_phone():
+    # 390 px phones show about 350 px of content: a wider figure would shrink its 10 pt text
+    fig = plot_similarity({"before": _cosine(), "after": _cosine()}, GROUPS)
+    fig.canvas.draw()  # the layout engine places the panels
+    assert fig.get_figwidth() * fig.dpi <= 350
+    top, bottom = (ax for ax in fig.axes if ax.images)
+    assert top.get_position().y0 > bottom.get_position().y1  # one above the other
+    names = [[t.get_text() for t in ax.get_xticklabels()] for ax in (top, bottom)]
+    assert names == [["", "", ""], ["b", "a", "no group"]]  # named once, at the bottom
+
+
 def test_heatmap_draws_into_given_axes():
     fig, axes = new_figure(figsize=(6, 3), ncols=2)
     assert plot_similarity({"x": _cosine(), "y": _cosine()}, GROUPS, ax=list(axes)) is fig

@@ -102,10 +102,22 @@ def test_existing_files_are_kept_unless_overwrite(tmp_path):
         (_table(), ["cat", " ", "red", "is"], None, ValueError, r"labels\[1\] is blank"),
         (_table(), LABELS, ["a", "b\tc", "d", None], ValueError, r"groups\[1\].*'\\t'"),
         (torch.ones(4), LABELS, None, ValueError, r"weight must be 2-D.*\(4,\)"),
-        (torch.ones(4, 1), LABELS, None, ValueError, "at least 2 columns"),
-        (torch.ones(4, 2, dtype=torch.int64), LABELS, None, TypeError, "must hold floats"),
+        (torch.ones(4, 1), LABELS, None, ValueError, "at least one row and 2 columns"),
+        (
+            torch.ones(4, 2, dtype=torch.int64),
+            LABELS,
+            None,
+            TypeError,
+            "must be a floating-point tensor",
+        ),
         (torch.full((4, 2), float("nan")), LABELS, None, ValueError, "8 entries are nan"),
-        ([[0.0, 1.0]] * 4, LABELS, None, TypeError, "weight must be a 2-D float torch.Tensor"),
+        (
+            [[0.0, 1.0]] * 4,
+            LABELS,
+            None,
+            TypeError,
+            r"weight must be a torch.Tensor of shape \(num_embeddings, embedding_dim\), got list",
+        ),
     ],
 )
 def test_bad_input_is_refused_before_anything_is_written(

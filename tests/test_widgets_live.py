@@ -1,7 +1,5 @@
 """The live widgets have one shape: a LiveFigure that displays itself, as the site card expects."""
 
-import warnings
-
 import ipywidgets as widgets
 import pytest
 import torch
@@ -30,6 +28,7 @@ def test_every_live_widget_is_a_self_displaying_static_card(name):
     assert png.startswith(b"\x89PNG") and len(alt) > 40
     assert note.value.startswith('<div class="embedlib-site-note" style="display:none">')
     assert 'href="run_it_yourself.html"' in note.value and "JupyterLab" in note.value
+    assert 'style="color:inherit"' in note.value  # readable on the note's grey (axe: contrast)
     for control in live.controls.values():  # full labels, no zero-width-space checkbox label
         assert control.description and control.style.description_width == "initial"
         assert getattr(control, "indent", False) is False
@@ -48,14 +47,6 @@ def test_every_control_changes_the_picture_and_its_alt_text(name):
             control.value = control.max
         after = frames_in(live.image)
         assert after[0][0] != before[0][0] and after[0][1] != before[0][1], control_name
-
-
-def test_widget_alias_returns_the_object_with_a_pending_deprecation():
-    live = max_norm_explorer()
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        assert live.widget is live
-    assert [w.category for w in caught] == [PendingDeprecationWarning]
 
 
 def test_an_error_in_draw_is_shown_under_the_last_good_frame():

@@ -67,22 +67,39 @@
   // ipywidgets' sliders are noUiSlider handles (role="slider") with no accessible name: the
   // description beside them is a <label> for a hidden input (noUiSlider#1223; ipywidgets passes
   // no handle attributes). Each handle is named after its slider's description once rendered.
-  function nameSliderHandles() {
+  // The Play widget's buttons (play/pause, stop, repeat) hold only a Font Awesome icon: no text,
+  // title or label (axe: button-name, critical; ipywidgets 8.1.9's PlayView,
+  // jupyter-widgets/ipywidgets#2650). Each is named, and given a tooltip, after what its icon
+  // shows; the play button's icon turns into a pause icon while playing, and its name follows.
+  var PLAY_ICONS = {'fa-play': 'Play', 'fa-pause': 'Pause', 'fa-stop': 'Stop',
+                    'fa-retweet': 'Repeat'};
+  function nameWidgetControls() {
     document.querySelectorAll('.widget-slider .noUi-handle:not([aria-label])').forEach(
       function (handle) {
         var label = handle.closest('.widget-slider').querySelector('.widget-label');
         var name = label ? label.textContent.trim() : '';
         if (name) handle.setAttribute('aria-label', name);
       });
+    document.querySelectorAll('.widget-play button > i').forEach(function (icon) {
+      var name = PLAY_ICONS[Array.from(icon.classList).find(function (c) {
+        return c in PLAY_ICONS;
+      })];
+      var button = icon.parentElement;
+      if (name && button.getAttribute('aria-label') !== name) {
+        button.setAttribute('aria-label', name);
+        button.title = name;
+      }
+    });
   }
 
-  function watchSliders() {
+  function watchWidgetControls() {
     var queued = false;
     new MutationObserver(function () {
       if (queued) return;
       queued = true;
-      requestAnimationFrame(function () { queued = false; nameSliderHandles(); });
-    }).observe(document.body, {childList: true, subtree: true});
+      requestAnimationFrame(function () { queued = false; nameWidgetControls(); });
+    }).observe(document.body,
+               {childList: true, subtree: true, attributes: true, attributeFilter: ['class']});
   }
 
   // The saved widget state (most of a widget page's bytes: its frames) comes in a script of its
@@ -101,7 +118,7 @@
       var first = asset.name === 'widgets' && byName.mathjax ? load(byName.mathjax) : null;
       loading[asset.name] = Promise.resolve(first).then(function () {
         if (asset.name !== 'widgets') return addScript(asset.src);
-        watchSliders();
+        watchWidgetControls();
         return (asset.state ? addScript(asset.state).then(addWidgetState) : Promise.resolve())
           .then(function () { return addScriptReplayingLoad(asset.src); });
       }).then(function () {

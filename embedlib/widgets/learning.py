@@ -20,7 +20,7 @@ import torch
 import torch.nn.functional as F
 from matplotlib.figure import Figure
 
-from embedlib._learned_checks import check_int, check_strings, check_table
+from embedlib._checks import check_count, check_strings, check_table
 from embedlib.plots._figure import SMALL
 from embedlib.plots.learned import plot_projection
 from embedlib.projection import fit_pca
@@ -46,8 +46,8 @@ def _check_checkpoints(
         raise ValueError(f"{name} is empty: record at least one table, e.g. {{0: weight}}")
     steps = sorted(checkpoints)
     for step in steps:
-        check_int(step, f"a step (key) of {name}", minimum=0)
-    tables = [check_table(checkpoints[s], f"{name}[{s}]", min_rows=2) for s in steps]
+        check_count(step, f"a step (key) of {name}", low=0)
+    tables = [check_table(checkpoints[s], f"{name}[{s}]", min_rows=2, finite=True) for s in steps]
     shape = tables[-1].shape
     for step, table in zip(steps, tables, strict=True):
         if table.shape != shape:
@@ -89,6 +89,7 @@ class _Frames:
     groups: tuple[str | None, ...]
     labels: tuple[str, ...] | None
     moves: list = field(default_factory=list)  # (artist, row indices), filled in __post_init__
+    fitted: object = None  # the run whose frames the axis limits hold
 
     def __post_init__(self) -> None:
         ax = self.fig.axes[0]
@@ -111,6 +112,13 @@ class _Frames:
             else:
                 artist.xy = tuple(points[rows[0]])
         self.fig.axes[0].set_title(title, fontsize=SMALL + 1)
+
+    def fit(self, frames: Sequence[torch.Tensor], run: object) -> None:
+        """Axis limits holding a new run's frames (a full redraw, once per run)."""
+        if run != self.fitted:
+            (x0, x1), (y0, y1) = _limits(frames)
+            self.fig.axes[0].set(xlim=(x0, x1), ylim=(y0, y1))
+            self.fitted = run
 
 
 def _new_frames(
@@ -182,13 +190,32 @@ def _check_choices(
             f"train must be a function (embedding_dim, lr) -> {{step: table}}, got "
             f"{type(train).__name__}"
         )
-    dims = [check_int(d, "each of embedding_dims", minimum=2) for d in embedding_dims]
+    dims = [check_count(d, "each of embedding_dims", low=2) for d in embedding_dims]
     if dim not in dims:
         raise ValueError(f"embedding_dim={dim} must be one of embedding_dims={dims}")
     rates = list(lrs)
     if lr not in rates:
         raise ValueError(f"lr={lr} must be one of lrs={rates}")
     return dims, rates
+
+
+class _LastRun:
+    """``train(dim, lr)``'s checkpoints, checked and projected; the last run is kept (only one:
+    the tables of a big run are not small)."""
+
+    def __init__(self, train: Callable, rows: int) -> None:
+        self.train, self.rows, self.key, self.steps, self.frames = train, rows, None, None, []
+
+    def __call__(self, dim: int, rate: float) -> list[torch.Tensor]:
+        if (dim, rate) != self.key:
+            steps, tables = _check_checkpoints(self.train(dim, rate), self.rows, "train(...)")
+            if self.steps is not None and steps != self.steps:
+                raise ValueError(
+                    f"train returned checkpoints at steps {steps}, but the step slider has "
+                    f"{self.steps}; record the same steps in every run"
+                )
+            self.key, self.steps, self.frames = (dim, rate), steps, _project(tables)
+        return self.frames
 
 
 def projection_explorer(
@@ -204,10 +231,9 @@ def projection_explorer(
 ) -> LiveFigure:
     """Return a live explorer: pick embedding_dim and lr to retrain, move ``step`` to scrub.
 
-    ``train(embedding_dim, lr)`` must return ``{step: table}`` for one training run, with the
-    same steps every time (the notebook's own training loop). A new embedding_dim or lr calls it
-    again; moving the step slider only moves the points (no training). Needs a running kernel;
-    on the website the root (CSS class ``embedlib-live``) shows as a static card.
+    ``train(embedding_dim, lr)`` (the notebook's loop) returns ``{step: table}``, the same steps
+    every run; the step slider only moves the points. On the website (no kernel) the root, CSS
+    class ``embedlib-live``, shows as a static card.
 
     >>> g = torch.Generator().manual_seed(0)
     >>> def train(embedding_dim, lr):
@@ -222,38 +248,19 @@ def projection_explorer(
     """
     dims, rates = _check_choices(train, embedding_dims, lrs, embedding_dim, lr)
     groups, labels = _check_common(groups, labels, annotate, None)
-    runs: dict[tuple[int, float], tuple[list[int], list[torch.Tensor]]] = {}
-
-    def run(dim: int, rate: float) -> tuple[list[int], list[torch.Tensor]]:
-        if (dim, rate) not in runs:
-            steps, tables = _check_checkpoints(train(dim, rate), len(groups), "train(...)")
-            runs.clear()  # keep one run: the tables of a big run are not small
-            runs[(dim, rate)] = (steps, _project(tables))
-        return runs[(dim, rate)]
-
-    steps, frames = run(embedding_dim, lr)
+    run = _LastRun(train, len(groups))
+    frames, steps = run(embedding_dim, lr), run.steps
     view_frames = _new_frames(frames[-1], _limits(frames), groups, labels, annotate)
+    view_frames.fitted = (embedding_dim, lr)
     dim_control = widgets.Dropdown(options=dims, value=embedding_dim, description="embedding_dim")
     lr_control = widgets.Dropdown(options=rates, value=lr, description="lr")
-    step_control = widgets.SelectionSlider(
-        options=[(f"step {s}", s) for s in steps], value=steps[-1], description="step"
-    )
-    ax = view_frames.fig.axes[0]
-    shown = {"run": (embedding_dim, lr)}  # the run whose axis limits are set
+    positions = [(f"step {s}", s) for s in steps]
+    step_control = widgets.SelectionSlider(options=positions, value=steps[-1], description="step")
 
     def draw() -> str:
         run_key = (dim_control.value, lr_control.value)
-        new_steps, new_frames = run(*run_key)
-        if new_steps != steps:
-            raise ValueError(
-                f"train returned checkpoints at steps {new_steps}, but the step slider has "
-                f"{steps}; record the same steps in every run"
-            )
-        if run_key != shown["run"]:  # a new run: new limits (a full redraw, once)
-            (x0, x1), (y0, y1) = _limits(new_frames)
-            ax.set_xlim(x0, x1)
-            ax.set_ylim(y0, y1)
-            shown["run"] = run_key
+        new_frames = run(*run_key)
+        view_frames.fit(new_frames, run_key)
         xy = new_frames[steps.index(step_control.value)]
         title = f"embedding_dim={run_key[0]}, lr={run_key[1]:g}: step {step_control.value}"
         view_frames.show(xy, title)

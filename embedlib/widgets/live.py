@@ -8,7 +8,6 @@ shows its site note: a labelled still of its first frame.
 from __future__ import annotations
 
 import html
-import warnings
 from collections.abc import Callable, Mapping
 
 import ipywidgets as widgets
@@ -61,13 +60,6 @@ class LiveFigure(widgets.VBox):
         super().__init__([row, self.image, self.status, widgets.HTML(SITE_NOTE)])
         self.add_class("embedlib-live")
         self.refresh()
-
-    @property
-    def widget(self) -> LiveFigure:
-        """Deprecated: the object displays itself; end a cell with it, not with ``.widget``."""
-        warnings.warn("LiveFigure.widget is the object itself: show it directly",
-                      PendingDeprecationWarning, stacklevel=2)  # fmt: skip
-        return self
 
     def refresh(self) -> None:
         """Run ``draw`` and show the new frame, or its error under the last good frame."""
