@@ -10,16 +10,17 @@ import pytest
 import torch
 from torch import nn
 
-from embedlib import fit_pca, row_norms, table_stats, write_projector_files
+from embedlib import changed_rows, fit_pca, write_projector_files
 from embedlib._checks import check_count, check_strings, check_table
+from embedlib.norms import renorm_preview
 from embedlib.plots import plot_projection, plot_weight_histogram
 
-# Each takes a table as its first argument, named ``weight`` (or ``xy``).
+# Each takes a table as its first argument, named ``weight`` (``xy``, ``before``).
 TAKES_A_TABLE = {
     "fit_pca": lambda w: fit_pca(w),
     "write_projector_files": lambda w: write_projector_files(w, ["a"] * 3, "."),
-    "table_stats": lambda w: table_stats(w),
-    "row_norms": lambda w: row_norms(w),
+    "renorm_preview": lambda w: renorm_preview(w, torch.tensor([0]), max_norm=1.0),
+    "changed_rows": lambda w: changed_rows(w, w),
     "plot_weight_histogram": lambda w: plot_weight_histogram(w),
     "plot_projection": lambda w: plot_projection(w, ["g"] * 3),
 }
@@ -28,7 +29,8 @@ TAKES_A_TABLE = {
 def _message(call, weight) -> tuple[type, str]:
     with pytest.raises((TypeError, ValueError)) as caught:
         call(weight)
-    return caught.type, str(caught.value).replace("xy", "weight")
+    message = str(caught.value)
+    return caught.type, message.replace("xy", "weight").replace("before", "weight")
 
 
 @pytest.mark.parametrize(
