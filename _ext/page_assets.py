@@ -33,6 +33,7 @@ use. Per page (``html-page-context``, after every other extension has added its 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from pathlib import Path
@@ -260,13 +261,26 @@ def _lazy_images(app: Sphinx, doctree: nodes.document, docname: str) -> None:
         image.setdefault("loading", "lazy")
 
 
+def _digest(folder: Path) -> str:
+    """A hash of every file under ``folder``: it changes when any of them is edited."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(folder).as_posix().encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
 def _configure(app: Sphinx, config: Config) -> None:
     config.html_static_path.append(str(HERE / "static"))
     config.templates_path.append(str(HERE / "templates"))
+    # Sphinx copies static files only when a page is rewritten, so an edit to book.css or
+    # page_assets.js alone left the old copy in _build. A config value that changes with them
+    # (rebuild "html") makes the next build rewrite every page, and with them the static files.
+    config.book_static_digest = _digest(HERE / "static") + _digest(HERE / "templates")
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
     """Register the hooks (Sphinx entry point)."""
+    app.add_config_value("book_static_digest", "", "html")
     app.connect("config-inited", _configure)
     app.connect("doctree-resolved", _lazy_images)
     # After every other extension has added its files for the page (MathJax, widgets: 500).

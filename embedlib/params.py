@@ -57,8 +57,8 @@ class ModelReport:
         >>> print(describe_model(nn.Linear(2, 1)).to_markdown(kinds=("learnable",)))
         | kind | name | value |
         |---|---|---|
-        | learnable | weight | shape (1, 2): 2 values |
-        | learnable | bias | shape (1,): 1 value |
+        | learnable | `weight` | shape (1, 2): 2 values |
+        | learnable | `bias` | shape (1,): 1 value |
         """
         if isinstance(kinds, str) or not isinstance(kinds, tuple | list):
             raise TypeError(f"kinds must be a tuple of kinds such as ('learnable',), got {kinds!r}")
@@ -69,7 +69,7 @@ class ModelReport:
             values = f"{r.count:,} value" + ("s" if r.count != 1 else "")
             value = r.value if r.kind == "hyperparameter" else f"shape {r.value}: {values}"
             if r.kind in kinds:
-                lines.append(f"| {r.kind} | {r.name} | {value} |")
+                lines.append(f"| {r.kind} | `{r.name}` | {value} |")  # a name as code: it wraps
         return "\n".join(lines)
 
 

@@ -125,9 +125,9 @@ def test_markdown_has_one_line_per_row_of_the_kinds_asked_for():
     assert report.to_markdown().count("\n") == 1 + len(report.rows)
     markdown = report.to_markdown(kinds=("buffer",))
     assert markdown.splitlines()[2:] == [
-        "| buffer | 1.running_mean | shape (4,): 4 values |",
-        "| buffer | 1.running_var | shape (4,): 4 values |",
-        "| buffer | 1.num_batches_tracked | shape (): 1 value |",
+        "| buffer | `1.running_mean` | shape (4,): 4 values |",
+        "| buffer | `1.running_var` | shape (4,): 4 values |",
+        "| buffer | `1.num_batches_tracked` | shape (): 1 value |",
     ]
     assert set(KINDS) == {row.kind for row in report.rows} | {"frozen"}
 

@@ -124,6 +124,26 @@ WIDE_TABLES_JS = """() => Array.from(document.querySelectorAll('.bd-article tabl
   .filter((table) => table.parentElement.scrollWidth > table.parentElement.clientWidth + 1
                      || table.getBoundingClientRect().right > window.innerWidth + 1)
   .map((table) => table.textContent.trim().slice(0, 60))"""
+# Words of plain text (not code) that a table cell is too narrow to hold on one line, so the
+# browser breaks them mid-word ("Sp ars eAda m"): a column squeezed by the layout.
+BROKEN_WORDS_JS = """() => {
+  const probe = document.createElement('span');
+  probe.style.cssText = 'position:absolute;visibility:hidden;white-space:nowrap';
+  document.body.appendChild(probe);
+  const broken = [];
+  for (const cell of document.querySelectorAll('.bd-article table td, .bd-article table th')) {
+    if (cell.querySelector('code, .math')) continue;
+    const style = getComputedStyle(cell);
+    const room = cell.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    probe.style.font = style.font;
+    for (const word of cell.innerText.split(/\\s+/)) {
+      probe.textContent = word;
+      if (probe.getBoundingClientRect().width > room + 1) { broken.push(word); break; }
+    }
+  }
+  probe.remove();
+  return broken;
+}"""
 
 
 @dataclass
@@ -150,6 +170,7 @@ class PageVisit:
     page_width: int = 0
     wide_errors: list[str] = field(default_factory=list)
     wide_tables: list[str] = field(default_factory=list)
+    broken_words: list[str] = field(default_factory=list)
     download_href: str | None = None
 
 
@@ -273,6 +294,7 @@ async def _visit(context, base_url: str, docname: str, viewport: str, axe_script
         visit.page_width = max(visit.page_width, await page.evaluate("document.body.scrollWidth"))
         visit.wide_errors = await page.evaluate(WIDE_ERRORS_JS)
         visit.wide_tables = await page.evaluate(WIDE_TABLES_JS)
+        visit.broken_words = await page.evaluate(BROKEN_WORDS_JS)
         suffix = "" if viewport == "desktop" else "__phone"
         await page.screenshot(path=screenshot_path(docname, suffix))
         if viewport == "desktop":
@@ -395,6 +417,15 @@ def test_phone_page_is_no_wider_than_the_screen(visits, docname: str) -> None:
     visit = visits["phone", docname]
     assert visit.page_width <= VIEWPORTS["phone"]["width"]
     assert visit.wide_tables == [], "tables wider than the screen"
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+@pytest.mark.parametrize("docname", DOCNAMES)
+def test_table_columns_hold_their_words(visits, docname: str, viewport: str) -> None:
+    # A table fits the screen by wrapping between words, not by squeezing a column so narrow
+    # that the browser breaks its words mid-word.
+    assert visits[viewport, docname].broken_words == []
 
 
 # --- Widgets ------------------------------------------------------------------------------------
