@@ -7,6 +7,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 BOOK_FLAGS := -W -n --keep-going
+# Two pytest workers (one per core); a file's tests stay together on one worker, so a notebook's
+# cells run in order in one kernel. The book is built once for both (tests/conftest.py).
+PARALLEL_FLAGS := -n 2 --dist loadfile
 NBVAL_FLAGS := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 PORT ?= 8000
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -82,7 +85,7 @@ format: install
 	  '$(BIN)/ruff check --fix --select I "$$@" && $(BIN)/ruff format "$$@"' ruff
 
 test: install vendor system-deps lint
-	$(BIN)/pytest $(NBVAL_FLAGS)
+	$(BIN)/pytest $(NBVAL_FLAGS) $(PARALLEL_FLAGS)
 
 # JupyterLab on the book, set up by lab/ (its config and the Lab settings the book ships). What
 # Jupyter writes (trust database, workspaces, settings changed in Lab, kernel connection files,

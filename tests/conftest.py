@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import subprocess
 import sys
 from collections.abc import Coroutine, Iterator
@@ -26,14 +27,35 @@ class BookBuild:
     html_dir: Path
 
 
-@pytest.fixture(scope="session")
-def built_book() -> BookBuild:
-    """Build the whole book from scratch, strictly (-W -n --keep-going), once per test session."""
+def _build_book() -> BookBuild:
+    """Build the whole book from scratch, strictly (-W -n --keep-going)."""
     # As `make book` does: first the archive that the "Run it yourself" page links.
     subprocess.run([sys.executable, "tools/build_archive.py"], cwd=ROOT, check=True, timeout=120)
     command = [str(JUPYTER_BOOK), "build", ".", "--all", "-W", "-n", "--keep-going"]
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=900)
     return BookBuild(result.returncode, result.stdout + result.stderr, ROOT / "_build" / "html")
+
+
+@pytest.fixture(scope="session")
+def built_book(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> BookBuild:
+    """The book, built once per test run.
+
+    Under pytest-xdist (`make test` runs two workers) the first worker that needs the book builds
+    it while holding a lock; the others wait for it and reuse its result, so two builds never
+    write into `_build` at once.
+    """
+    if worker_id == "master":  # a plain pytest run: one process
+        return _build_book()
+    from filelock import FileLock
+
+    shared = tmp_path_factory.getbasetemp().parent  # one folder for all workers of this run
+    result_file = shared / "built_book.json"
+    with FileLock(str(shared / "built_book.lock")):
+        if not result_file.exists():
+            build = _build_book()
+            result_file.write_text(json.dumps([build.returncode, build.log]))
+        returncode, log = json.loads(result_file.read_text())
+    return BookBuild(returncode, log, ROOT / "_build" / "html")
 
 
 class AsyncBrowser:

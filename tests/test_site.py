@@ -231,14 +231,23 @@ async def _use_controls(area) -> dict[str, bool]:
     return changed
 
 
+NEXT_FRAME_JS = (
+    "() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))"
+)
+
+
 async def _run_axe(page, axe_script: str) -> dict[str, list[str]]:
     """Critical and serious WCAG 2.1 A/AA violations, in light and in dark mode."""
     found = {}
     await page.evaluate(axe_script)
+    # The theme fades colours when the mode changes: without this, axe could measure a colour
+    # half way through the fade (a search button flagged in dark mode, once in a few runs).
+    await page.add_style_tag(content="*, *::before, *::after { transition: none !important; }")
     # Dark mode changes colours only: there, only the colour rules need to run again.
     dark_options = {**AXE_OPTIONS, "runOnly": {"type": "rule", "values": AXE_COLOUR_RULES}}
     for mode, options in (("light", AXE_OPTIONS), ("dark", dark_options)):
         await page.evaluate(f"document.documentElement.dataset.theme = '{mode}'")
+        await page.evaluate(NEXT_FRAME_JS)  # styles recomputed for the new mode
         result = await page.evaluate("options => axe.run(document, options)", options)
         found[mode] = [
             f"{v['id']} ({v['impact']}): {v['nodes'][0]['html'][:120]}"
