@@ -38,7 +38,7 @@ def test_every_code_cell_was_executed_in_order(path: Path) -> None:
 SETUP_START = (
     'get_ipython().InteractiveTB.set_mode("Minimal")  # tracebacks: just the error line\n'
     "%matplotlib inline\n"
-    '%config InlineBackend.figure_formats = ["retina"]  # sharp figures on high-density screens\n'
+    '%config InlineBackend.figure_formats = ["retina"]  # sharp figures on HiDPI screens\n'
 )
 
 
