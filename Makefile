@@ -62,10 +62,13 @@ $(VENDOR_STAMP):
 	touch $@
 
 # The "Run it yourself" page links the archive (tools/build_archive.py), so it is built first.
+# Then the Chinese edition, from the same sources and _config.yml, into _build/html/zh/ (as
+# strict: tools/build_zh.py; locales/README.md).
 book: install vendor
 	$(BIN)/python tools/build_archive.py
 	$(BIN)/jupyter-book build . $(BOOK_FLAGS)
-	@echo "Open $(CURDIR)/_build/html/index.html (or: make serve)"
+	$(BIN)/python tools/build_zh.py html
+	@echo "Open $(CURDIR)/_build/html/index.html, 中文版 _build/html/zh/index.html (or: make serve)"
 
 # The Chinese edition's catalogs (locales/zh_CN/LC_MESSAGES/**/*.po) after English text changed:
 # extract the messages (Sphinx's gettext builder, tools/build_zh.py) and merge them in with
