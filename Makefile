@@ -14,7 +14,7 @@ NBVAL_FLAGS := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_san
 PORT ?= 8000
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: book test lab execute serve install vendor system-deps lint format clean
+.PHONY: book test lab execute serve install vendor system-deps lint format clean catalogs
 
 # PyTorch's CPU build, a wheel of about 190 MB, from PyTorch's CPU wheel index: on Linux, PyPI's
 # torch==2.13.0 is the CUDA build, several GB with its nvidia-* wheels. The index is used only if
@@ -62,10 +62,19 @@ $(VENDOR_STAMP):
 	touch $@
 
 # The "Run it yourself" page links the archive (tools/build_archive.py), so it is built first.
+# Then the Chinese edition, from the same sources and _config.yml, into _build/html/zh/ (as
+# strict: tools/build_zh.py; locales/README.md).
 book: install vendor
 	$(BIN)/python tools/build_archive.py
 	$(BIN)/jupyter-book build . $(BOOK_FLAGS)
-	@echo "Open $(CURDIR)/_build/html/index.html (or: make serve)"
+	$(BIN)/python tools/build_zh.py html
+	@echo "Open $(CURDIR)/_build/html/index.html, 中文版 _build/html/zh/index.html (or: make serve)"
+
+# The Chinese edition's catalogs (locales/zh_CN/LC_MESSAGES/**/*.po) after English text changed:
+# extract the messages (Sphinx's gettext builder, tools/build_zh.py) and merge them in with
+# sphinx-intl: new messages arrive untranslated, changed ones fuzzy. See locales/README.md.
+catalogs: install
+	$(BIN)/python tools/build_zh.py catalogs
 
 lint: install
 	$(BIN)/ruff check .

@@ -1,0 +1,126 @@
+"""Build the Chinese edition (中文版) from the same sources and the same `_config.yml`, or extract
+the English messages that its catalogs translate.
+
+Jupyter Book 1 cannot pass `-D language=...` to Sphinx (jupyter-book#1791), so this script does
+what `jupyter-book build` does (jupyter-book works out the Sphinx configuration from `_config.yml`
+and `_toc.yml`, then runs Sphinx) with a few settings on top, in EDITION below. The English build,
+`jupyter-book build .`, is untouched.
+
+    python tools/build_zh.py html [--all]   # the Chinese site: _build/html/zh/ (strict)
+    python tools/build_zh.py gettext        # the messages: _build/gettext/<docname>.pot
+    python tools/build_zh.py catalogs       # gettext, then update locales/zh_CN/**/*.po
+
+Both are strict, as `make book` is: warnings are errors (-W -n --keep-going). The Chinese pages
+sit at the same paths under `zh/` as the English ones under `_build/html/`, which is how the
+language switch finds the same page in the other edition (`_ext/editions.py`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BUILD = ROOT / "_build"
+LOCALE_DIR = "locales"
+LANGUAGE = "zh_CN"
+# What the Chinese build sets on top of _config.yml (Sphinx settings).
+EDITION = {
+    "language": LANGUAGE,
+    "locale_dirs": [LOCALE_DIR],
+    # one catalog per document: locales/zh_CN/LC_MESSAGES/chapters/01_syntax.po
+    "gettext_compact": False,
+    # Sphinx's Chinese search, which segments the index and the query with jieba
+    "html_search_language": "zh",
+}
+OUTPUTS = {"html": BUILD / "html" / "zh", "gettext": BUILD / "gettext"}
+CATALOGS = ROOT / LOCALE_DIR / LANGUAGE / "LC_MESSAGES"
+ARCHIVE = BUILD / "archive" / "embedding-book.zip"
+# Babel guesses these from "{term}" or "%" in a message; our messages are MyST, not format strings,
+# and `msgfmt --check` would reject a correct translation ("50%的") against the guessed format.
+GUESSED_FLAGS = {"python-format", "python-brace-format"}
+HEADER = """Chinese (zh_CN) translation of {docname}, torch.nn.Embedding, measured.
+Updated by `make catalogs`; how to translate: locales/README.md."""
+DOCTREES = {"html": BUILD / ".doctrees-zh", "gettext": BUILD / ".doctrees-gettext"}
+
+
+def sphinx_settings() -> tuple[Path | None, Path, dict]:
+    """What `jupyter-book build . -n` passes to Sphinx: (config path, source folder, overrides)."""
+    from jupyter_book.cli.main import build
+
+    return build.callback(
+        path_source=str(ROOT), path_output=None, config=None, toc=None, warningiserror=True,
+        nitpick=True, keep_going=True, freshenv=False, builder="html", custom_builder=None,
+        verbose=0, quiet=0, individualpages=False, get_config_only=True,
+    )  # fmt: skip
+
+
+def build(builder: str, fresh: bool = False) -> int:
+    """Run Sphinx's ``builder`` ("html" or "gettext") on the book in Chinese; its exit status."""
+    from jupyter_book.sphinx import build_sphinx
+
+    path_config, source, overrides = sphinx_settings()
+    result = build_sphinx(
+        source,
+        OUTPUTS[builder],
+        noconfig=True,
+        path_config=str(path_config),
+        confoverrides={**overrides, **EDITION},
+        doctreedir=DOCTREES[builder],
+        builder=builder,
+        freshenv=fresh,
+        warningiserror=True,
+        keep_going=True,
+    )
+    if isinstance(result, Exception):
+        return 1
+    return int(result)
+
+
+def update_catalogs() -> int:
+    """Extract the English messages and merge them into the catalogs (new, changed, gone).
+
+    sphinx-intl keeps every translation whose English is unchanged, marks one whose English
+    changed ``fuzzy`` (with its old translation, for the translator to update) and drops
+    messages no page has any more (--no-obsolete).
+    """
+    import polib
+
+    if not ARCHIVE.is_file():  # the "Run it yourself" page links it
+        subprocess.run([sys.executable, str(ROOT / "tools" / "build_archive.py")], check=True)
+    status = build("gettext")
+    if status:
+        return status
+    (OUTPUTS["gettext"] / "sphinx.pot").unlink(missing_ok=True)  # the theme translates its own UI
+    intl = Path(sys.executable).parent / "sphinx-intl"
+    command = [str(intl), "update", "-p", str(OUTPUTS["gettext"]), "-d", str(ROOT / LOCALE_DIR),
+               "-l", LANGUAGE, "--no-obsolete", "-j", "1"]  # fmt: skip
+    subprocess.run(command, check=True)
+    for path in sorted(CATALOGS.rglob("*.po")):
+        catalog = polib.pofile(str(path), wrapwidth=76)
+        for entry in catalog:
+            entry.flags = [flag for flag in entry.flags if flag not in GUESSED_FLAGS]
+        catalog.header = HEADER.format(docname=path.relative_to(CATALOGS).with_suffix(""))
+        catalog.metadata_is_fuzzy = False
+        catalog.metadata["Project-Id-Version"] = "torch.nn.Embedding, measured"
+        catalog.save()
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("builder", choices=[*sorted(OUTPUTS), "catalogs"])
+    parser.add_argument("--all", action="store_true", help="re-read every page (fresh build)")
+    args = parser.parse_args(argv)
+    if args.builder == "catalogs":
+        return update_catalogs()
+    status = build(args.builder, fresh=args.all)
+    if status == 0:
+        print(f"Built {args.builder} into {OUTPUTS[args.builder].relative_to(ROOT)}/")
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
