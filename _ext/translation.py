@@ -13,6 +13,14 @@
   warning). In a translated build each page's count of messages (Sphinx's
   ``translation_progress``) goes to ``<doctreedir>/translation_progress.json``, and the English
   text of each untranslated one with it, for the tests to name.
+* **What Sphinx's gettext does not reach.** The part captions of the table of contents are
+  inserted by sphinx-external-toc (``InsertToctrees``, priority 100) after the ``Locale``
+  transform (priority 20) has run, so they stayed English although the landing page's catalog
+  translates them: they are looked up in that catalog once the page is read. Sphinx sorts a
+  translated glossary by its translated terms' code points, an order no reader knows; the
+  glossary keeps the English edition's order, by English term (each Chinese term shows its
+  English term beside it). The site title and the labels that extensions put on toggles
+  ("Show code cell source", "Click to show") are settings, set here per language (``UI``).
 """
 
 from __future__ import annotations
@@ -22,8 +30,12 @@ from pathlib import Path
 from typing import Any
 
 from docutils import nodes
+from sphinx import addnodes
 from sphinx.application import Sphinx
+from sphinx.config import Config
+from sphinx.locale import init as init_locale
 from sphinx.transforms import SphinxTransform
+from sphinx.util.i18n import docname_to_domain
 from sphinx.util.nodes import extract_messages
 
 __all__ = ["REPORT_NAME", "setup"]
@@ -31,6 +43,16 @@ __all__ = ["REPORT_NAME", "setup"]
 REPORT_NAME = "translation_progress.json"
 OUTPUT_ELEMENT = "cell_code_output"
 CELL_ELEMENT = "cell_code"
+# Settings that carry text a reader sees, per language (the first two letters of `language`).
+UI = {
+    "zh": {
+        "html_title": "torch.nn.Embedding 实测详解",
+        "nb_code_prompt_show": "显示代码单元格",
+        "nb_code_prompt_hide": "隐藏代码单元格",
+        "togglebutton_hint": "点击展开",
+        "togglebutton_hint_hide": "点击收起",
+    }
+}
 
 
 def _translated_build(app: Sphinx) -> bool:
@@ -48,6 +70,34 @@ class KeepOutputsUntranslated(SphinxTransform):
                 continue
             for element in output.findall(nodes.TextElement):
                 element["translatable"] = False
+
+
+def _set_ui_strings(app: Sphinx, config: Config) -> None:
+    for name, value in UI.get((config.language or "en")[:2], {}).items():
+        config[name] = value
+
+
+def _translate_toc_captions(app: Sphinx, doctree: nodes.document) -> None:
+    """Translate the toctree captions sphinx-external-toc inserted after ``Locale`` ran."""
+    config, docname = app.config, app.env.docname
+    toctrees = [node for node in doctree.findall(addnodes.toctree) if node.get("caption")]
+    if not _translated_build(app) or not toctrees:
+        return
+    dirs = [str(Path(app.srcdir, folder)) for folder in config.locale_dirs]
+    domain = docname_to_domain(docname, config.gettext_compact)
+    catalog, _ = init_locale(dirs, config.language, domain)
+    for node in toctrees:
+        node["caption"] = catalog.gettext(node["caption"])
+
+
+def _sort_glossary_by_english_term(app: Sphinx, doctree: nodes.document) -> None:
+    if not _translated_build(app):
+        return
+    for glossary in doctree.findall(addnodes.glossary):
+        for entries in glossary.findall(nodes.definition_list):
+            items = list(entries.children)
+            items.sort(key=lambda item: item.next_node(nodes.term)["ids"][0].lower())
+            entries.children = items
 
 
 def _mark_code_cells_english(app: Sphinx, doctree: nodes.document, docname: str) -> None:
@@ -85,6 +135,9 @@ def _write_report(app: Sphinx, exception: Exception | None) -> None:
 def setup(app: Sphinx) -> dict[str, Any]:
     """Register the transform and hooks (Sphinx entry point)."""
     app.add_transform(KeepOutputsUntranslated)
+    app.connect("config-inited", _set_ui_strings, priority=100)  # before extensions read them
+    app.connect("doctree-read", _translate_toc_captions)
+    app.connect("doctree-read", _sort_glossary_by_english_term)
     app.connect("doctree-read", _record_progress)
     app.connect("doctree-resolved", _mark_code_cells_english)
     app.connect("env-purge-doc", _purge)

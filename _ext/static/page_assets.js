@@ -73,7 +73,21 @@
   // shows; the play button's icon turns into a pause icon while playing, and its name follows.
   var PLAY_ICONS = {'fa-play': 'Play', 'fa-pause': 'Pause', 'fa-stop': 'Stop',
                     'fa-retweet': 'Repeat'};
+  // The Chinese edition: the live widgets' note was saved in English with the notebook's widget
+  // state, so it is shown in Chinese here (its link kept), and the Play buttons get Chinese names.
+  var CHINESE = /^zh/i.test(document.documentElement.lang);
+  var CHINESE_NAMES = {'Play': '播放', 'Pause': '暂停', 'Stop': '停止', 'Repeat': '循环播放'};
+  var CHINESE_NOTE = '这个交互图在 JupyterLab 中会随控件重新计算（<a href="run_it_yourself.html" ' +
+    'style="color:inherit">如何运行</a>）；这里显示的是它的第一幅图。';
+  function translateSiteNotes() {
+    document.querySelectorAll('.embedlib-site-note:not([lang])').forEach(function (note) {
+      note.innerHTML = CHINESE_NOTE;
+      note.lang = 'zh-CN';
+    });
+  }
+
   function nameWidgetControls() {
+    if (CHINESE) translateSiteNotes();
     document.querySelectorAll('.widget-slider .noUi-handle:not([aria-label])').forEach(
       function (handle) {
         var label = handle.closest('.widget-slider').querySelector('.widget-label');
@@ -85,6 +99,7 @@
         return c in PLAY_ICONS;
       })];
       var button = icon.parentElement;
+      if (name && CHINESE) name = CHINESE_NAMES[name];
       if (name && button.getAttribute('aria-label') !== name) {
         button.setAttribute('aria-label', name);
         button.title = name;
