@@ -26,6 +26,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,7 @@ __all__ = ["REPORT_NAME", "setup"]
 REPORT_NAME = "translation_progress.json"
 OUTPUT_ELEMENT = "cell_code_output"
 CELL_ELEMENT = "cell_code"
+HAN = re.compile(r"[\u4e00-\u9fff]")
 # Settings that carry text a reader sees, per language (the first two letters of `language`).
 UI = {
     "zh": {
@@ -108,13 +110,22 @@ def _mark_code_cells_english(app: Sphinx, doctree: nodes.document, docname: str)
             cell["classes"].append("language-en")  # docutils writes it as lang="en"
 
 
+def _translated_alt(node: nodes.Node) -> bool:
+    """An image whose alt text is in the edition's language (no English alt has Han characters)."""
+    return isinstance(node, nodes.image) and HAN.search(node.get("alt", "")) is not None
+
+
 def _record_progress(app: Sphinx, doctree: nodes.document) -> None:
     if not _translated_build(app) or app.builder.format != "html":
         return
-    progress = doctree.get("translation_progress", {"total": 0, "translated": 0})
+    progress = dict(doctree.get("translation_progress", {"total": 0, "translated": 0}))
     untranslated = [
-        message for node, message in extract_messages(doctree) if node.get("translated") is False
+        message
+        for node, message in extract_messages(doctree)
+        if node.get("translated") is False and not _translated_alt(node)
     ]
+    # Sphinx's Locale replaces an image's alt text without marking the image translated.
+    progress["translated"] = progress["total"] - len(untranslated)
     app.env.translation_progress = getattr(app.env, "translation_progress", {})
     app.env.translation_progress[app.env.docname] = {**progress, "untranslated": untranslated}
 
