@@ -30,7 +30,8 @@ ENGLISH_UI = ("Show code cell", "Hide code cell", "Click to show", "Click to hid
 
 
 def _soup(book, docname: str) -> BeautifulSoup:
-    return BeautifulSoup((Path(book.html_dir) / f"{docname}.html").read_text("utf-8"), "html.parser")
+    html = (Path(book.html_dir) / f"{docname}.html").read_text("utf-8")
+    return BeautifulSoup(html, "html.parser")
 
 
 def english_runs(soup: BeautifulSoup) -> list[str]:
