@@ -10,9 +10,9 @@
 * **A report of what is not translated.** Sphinx's ``Locale`` transform leaves a paragraph in
   English when its catalog has no translation, when the English text changed since the catalog
   was updated, or when a translation does not parse as a single paragraph (it drops it without a
-  warning). In a translated build each page's count of messages (Sphinx's
-  ``translation_progress``) goes to ``<doctreedir>/translation_progress.json``, and the English
-  text of each untranslated one with it, for the tests to name.
+  warning). In a translated build each page's count of messages (its prose, as the catalogs have
+  it: not the alt text of output images) goes to ``<doctreedir>/translation_progress.json``, with
+  the English text of each untranslated one, for the tests to name.
 """
 
 from __future__ import annotations
@@ -58,15 +58,28 @@ def _mark_code_cells_english(app: Sphinx, doctree: nodes.document, docname: str)
             cell["classes"].append("language-en")  # docutils writes it as lang="en"
 
 
+def _in_output(node: nodes.Node) -> bool:
+    while node is not None:
+        if isinstance(node, nodes.container) and node.get("nb_element") == OUTPUT_ELEMENT:
+            return True
+        node = node.parent
+    return False
+
+
 def _record_progress(app: Sphinx, doctree: nodes.document) -> None:
     if not _translated_build(app) or app.builder.format != "html":
         return
-    progress = doctree.get("translation_progress", {"total": 0, "translated": 0})
-    untranslated = [
-        message for node, message in extract_messages(doctree) if node.get("translated") is False
-    ]
+    # A figure's alt text is a message to Sphinx wherever the figure is (is_translatable), but the
+    # alt text of a code cell's output image comes from the cell's metadata and stays English, as
+    # the output does: the gettext builder never extracts it, so it is not counted here either.
+    messages = [(node, text) for node, text in extract_messages(doctree) if not _in_output(node)]
+    untranslated = [message for node, message in messages if node.get("translated") is False]
     app.env.translation_progress = getattr(app.env, "translation_progress", {})
-    app.env.translation_progress[app.env.docname] = {**progress, "untranslated": untranslated}
+    app.env.translation_progress[app.env.docname] = {
+        "total": len(messages),
+        "translated": sum(node.get("translated") is True for node, _ in messages),
+        "untranslated": untranslated,
+    }
 
 
 def _purge(app: Sphinx, env: Any, docname: str) -> None:
