@@ -898,6 +898,19 @@ def test_no_built_page_links_a_remote_resource(built_book: BookBuild) -> None:
     assert offenders == {}
 
 
+def test_hreflang_links_are_absolute(built_book: BookBuild) -> None:
+    # Search engines and Lighthouse's SEO audit take only absolute hreflang addresses; a relative
+    # one marks the page invalid (SEO 91 -> 82). _ext/editions.py writes them only with a baseurl.
+    relative = {}
+    for page in sorted(built_book.html_dir.glob("**/*.html")):
+        hrefs = re.findall(
+            r'<link rel="alternate" hreflang="[^"]*" href="([^"]*)"', page.read_text()
+        )
+        if [href for href in hrefs if not re.match(r"https?://", href)]:
+            relative[str(page.relative_to(built_book.html_dir))] = hrefs
+    assert relative == {}
+
+
 def test_no_stylesheet_loads_a_remote_font_or_file(built_book: BookBuild) -> None:
     offenders = {}
     for sheet in sorted(built_book.html_dir.rglob("*.css")):
