@@ -125,8 +125,11 @@ WIDE_TABLES_JS = """() => Array.from(document.querySelectorAll('.bd-article tabl
                      || table.getBoundingClientRect().right > window.innerWidth + 1)
   .map((table) => table.textContent.trim().slice(0, 60))"""
 # Words of plain text (not code) that a table cell is too narrow to hold on one line, so the
-# browser breaks them mid-word ("Sp ars eAda m"): a column squeezed by the layout.
+# browser breaks them mid-word ("Sp ars eAda m"): a column squeezed by the layout. Chinese text
+# may break between any two characters, so there each character (or punctuation mark) is a word.
 BROKEN_WORDS_JS = """() => {
+  const cjk = '[\\u2e80-\\u9fff\\uf900-\\ufaff\\ufe30-\\ufe4f\\uff00-\\uffef]';
+  const breaks = new RegExp(`\\\\s+|(?<=${cjk})|(?=${cjk})`);
   const probe = document.createElement('span');
   probe.style.cssText = 'position:absolute;visibility:hidden;white-space:nowrap';
   document.body.appendChild(probe);
@@ -136,7 +139,7 @@ BROKEN_WORDS_JS = """() => {
     const style = getComputedStyle(cell);
     const room = cell.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
     probe.style.font = style.font;
-    for (const word of cell.innerText.split(/\\s+/)) {
+    for (const word of cell.innerText.split(breaks)) {
       probe.textContent = word;
       if (probe.getBoundingClientRect().width > room + 1) { broken.push(word); break; }
     }
@@ -150,9 +153,12 @@ SWITCH_JS = """() => {
   const link = document.querySelector('.bd-header-article a.language-switch');
   if (!link) return null;
   const box = link.getBoundingClientRect();
+  const theme = document.querySelector('.bd-header-article .theme-switch-button');
+  const middle = (b) => (b.top + b.bottom) / 2;
   return {text: link.textContent.trim(), href: link.href, lang: link.lang,
-          visible: link.checkVisibility(), left: box.left, right: box.right,
-          height: box.height, width: window.innerWidth};
+          visible: link.checkVisibility(), left: box.left, right: box.right, top: box.top,
+          height: box.height, width: window.innerWidth,
+          off_row: theme ? Math.abs(middle(box) - middle(theme.getBoundingClientRect())) : null};
 }"""
 # The first visible text with Chinese characters, in the article's headings and paragraphs if
 # they have any (a translated page), else anywhere on the page (the theme's words on a Chinese
@@ -627,6 +633,14 @@ BOOK_CSS = (ROOT / "_ext" / "static" / "book.css").read_text()
 CJK_FONTS = re.findall(r'"([^"]+)"', re.search(r"--book-font-cjk:([^;]+);", BOOK_CSS).group(1))
 
 
+def assert_switch_in_place(switch: dict[str, Any]) -> None:
+    """The switch is shown whole, finger-sized, in a row with the theme's buttons."""
+    assert switch["visible"] and 0 <= switch["left"] and switch["right"] <= switch["width"]
+    assert switch["top"] >= 0, "cut off at the top of the page"
+    assert switch["height"] >= 24, "too small a target for a finger"
+    assert switch["off_row"] is not None and switch["off_row"] <= 4, "not beside the buttons"
+
+
 @pytest.mark.browser
 @pytest.mark.parametrize("viewport", VIEWPORTS)
 @pytest.mark.parametrize("docname", DOCNAMES)
@@ -640,14 +654,36 @@ def test_language_switch_leads_to_the_same_page_in_the_other_edition(
     assert switch is not None, "no language switch in the article header"
     chinese = bool(_edition_prefix(visit.url))
     assert (switch["text"], switch["lang"]) == (("English", "en") if chinese else ("中文", "zh-CN"))
-    assert switch["visible"] and 0 <= switch["left"] and switch["right"] <= switch["width"]
-    assert switch["height"] >= 24, "too small a target for a finger"
+    assert_switch_in_place(switch)
     assert switch["href"] == other_edition_url(visit.url)
     with urllib.request.urlopen(switch["href"]) as response:  # served on 127.0.0.1
         there = response.read().decode()
     back = re.search(r'<a class="[^"]*\blanguage-switch\b[^"]*" href="([^"]+)"', there)
     assert back, "the other edition's page has no switch"
     assert urljoin(switch["href"], back.group(1)) == visit.url, "its switch does not lead back"
+
+
+async def _switch_on(browser, url: str, viewport: str) -> dict[str, Any] | None:
+    page = await browser.new_page(viewport=VIEWPORTS[viewport])
+    try:
+        await page.goto(url)
+        name = urlparse(url).path.split("/")[-1].removesuffix(".html")
+        await page.screenshot(path=screenshot_path(_shot(url, f"{name}__switch_{viewport}")))
+        return await page.evaluate(SWITCH_JS)
+    finally:
+        await page.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+@pytest.mark.parametrize("pagename", ["search", "genindex"])
+def test_language_switch_on_the_pages_sphinx_writes(async_browser, site, pagename, viewport):
+    # Search and the index have no source, so no doctree: the switch is on them too, in place.
+    url = urljoin(site, f"{pagename}.html")
+    switch = async_browser.run(_switch_on(async_browser.browser, url, viewport))
+    assert switch is not None, "no language switch"
+    assert_switch_in_place(switch)
+    assert switch["href"] == other_edition_url(url)
 
 
 async def _switch_there_and_back_on_a_phone(browser, start: str) -> list[str]:
