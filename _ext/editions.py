@@ -28,11 +28,12 @@ class Edition(NamedTuple):
     lang: str
     label: str
     title: str
+    search: str  # the search field's placeholder (jupyter-book sets it in English)
 
 
 EDITIONS = (
-    Edition("en", "", "en", "English", "Read this page in English"),
-    Edition("zh_CN", "zh", "zh-CN", "中文", "阅读本页的中文版"),
+    Edition("en", "", "en", "English", "Read this page in English", "Search this book..."),
+    Edition("zh_CN", "zh", "zh-CN", "中文", "阅读本页的中文版", "搜索本书……"),
 )
 SWITCH_TEMPLATE = "language-switch.html"
 
@@ -103,6 +104,7 @@ def _place_switch(app: Sphinx, config: Config) -> None:
     end = [item.strip() for item in end.split(",")] if isinstance(end, str) else list(end)
     if SWITCH_TEMPLATE not in end:
         options["article_header_end"] = [SWITCH_TEMPLATE, *end]
+    options["search_bar_text"] = edition_of(config.language).search
     config.html_theme_options = options
 
 

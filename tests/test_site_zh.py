@@ -66,11 +66,16 @@ def test_chinese_build_succeeds_with_zero_warnings(built_zh_book: BookBuild) -> 
     assert warnings == []
 
 
-def test_theme_speaks_chinese(built_zh_book: BookBuild) -> None:
-    # The theme's own words come from its translations ("Search", "Contents", "Note").
-    html = (built_zh_book.html_dir / "chapters" / "02_parameters.html").read_text()
+@pytest.mark.parametrize("pagename", ["chapters/02_parameters", "search"])
+def test_theme_speaks_chinese(built_zh_book: BookBuild, pagename: str) -> None:
+    # The theme's own words come from its translations ("Search", "Note"); the search field's
+    # placeholder, which jupyter-book sets in English, from _ext/editions.py.
+    html = (built_zh_book.html_dir / f"{pagename}.html").read_text()
     assert "搜索" in html
-    assert '<p class="admonition-title">备注</p>' in html
+    placeholders = re.findall(r'placeholder="([^"]*)"', html)
+    assert placeholders and set(placeholders) == {"搜索本书……"}
+    if pagename.startswith("chapters/"):
+        assert '<p class="admonition-title">备注</p>' in html
 
 
 def test_run_it_yourself_links_the_archive(built_zh_book: BookBuild) -> None:
