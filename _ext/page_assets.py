@@ -159,6 +159,11 @@ def _lazy_config(
 def _choose_assets(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
+    if doctree is None and "css_files" in context:  # search, genindex: the book's styles too
+        context["css_files"] = [
+            *context["css_files"],
+            _CascadingStyleSheet(STYLESHEET, priority=900),
+        ]
     if "script_files" not in context or doctree is None:
         return
     needs = page_needs(context.get("body", ""))

@@ -118,16 +118,20 @@ def _translated_alt(node: nodes.Node) -> bool:
 def _record_progress(app: Sphinx, doctree: nodes.document) -> None:
     if not _translated_build(app) or app.builder.format != "html":
         return
-    progress = dict(doctree.get("translation_progress", {"total": 0, "translated": 0}))
+    # Sphinx's Locale replaces an image's alt text (a figure's, here from the cell's metadata)
+    # without marking the image translated: a translated alt counts as translated.
+    messages = list(extract_messages(doctree))
     untranslated = [
         message
-        for node, message in extract_messages(doctree)
+        for node, message in messages
         if node.get("translated") is False and not _translated_alt(node)
     ]
-    # Sphinx's Locale replaces an image's alt text without marking the image translated.
-    progress["translated"] = progress["total"] - len(untranslated)
     app.env.translation_progress = getattr(app.env, "translation_progress", {})
-    app.env.translation_progress[app.env.docname] = {**progress, "untranslated": untranslated}
+    app.env.translation_progress[app.env.docname] = {
+        "total": len(messages),
+        "translated": len(messages) - len(untranslated),
+        "untranslated": untranslated,
+    }
 
 
 def _purge(app: Sphinx, env: Any, docname: str) -> None:

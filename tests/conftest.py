@@ -6,7 +6,7 @@ import asyncio
 import json
 import subprocess
 import sys
-from collections.abc import Coroutine, Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -36,26 +36,54 @@ def _build_book() -> BookBuild:
     return BookBuild(result.returncode, result.stdout + result.stderr, ROOT / "_build" / "html")
 
 
-@pytest.fixture(scope="session")
-def built_book(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> BookBuild:
-    """The book, built once per test run.
+def _build_zh_book() -> BookBuild:
+    """Build the Chinese edition from scratch, as strictly, into _build/html/zh (after English)."""
+    command = [sys.executable, "tools/build_zh.py", "html", "--all"]
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=900)
+    return BookBuild(result.returncode, result.stdout + result.stderr, ROOT / "_build/html/zh")
 
-    Under pytest-xdist (`make test` runs two workers) the first worker that needs the book builds
-    it while holding a lock; the others wait for it and reuse its result, so two builds never
+
+_BUILT: dict[str, BookBuild] = {}  # this process's builds
+
+
+def _build_once(
+    name: str, build: Callable[[], BookBuild], tmp_path_factory: pytest.TempPathFactory, worker: str
+) -> BookBuild:
+    """``build()``, run once per test run.
+
+    Under pytest-xdist (`make test` runs two workers) the first worker that needs it builds it
+    while holding a lock; the others wait for it and reuse its result, so two builds never
     write into `_build` at once.
     """
-    if worker_id == "master":  # a plain pytest run: one process
-        return _build_book()
+    if name in _BUILT:
+        return _BUILT[name]
+    if worker == "master":  # a plain pytest run: one process
+        _BUILT[name] = build()
+        return _BUILT[name]
     from filelock import FileLock
 
     shared = tmp_path_factory.getbasetemp().parent  # one folder for all workers of this run
-    result_file = shared / "built_book.json"
-    with FileLock(str(shared / "built_book.lock")):
+    result_file = shared / f"{name}.json"
+    with FileLock(str(shared / f"{name}.lock")):
         if not result_file.exists():
-            build = _build_book()
-            result_file.write_text(json.dumps([build.returncode, build.log]))
-        returncode, log = json.loads(result_file.read_text())
-    return BookBuild(returncode, log, ROOT / "_build" / "html")
+            done = build()
+            result_file.write_text(json.dumps([done.returncode, done.log, str(done.html_dir)]))
+        returncode, log, html_dir = json.loads(result_file.read_text())
+    _BUILT[name] = BookBuild(returncode, log, Path(html_dir))
+    return _BUILT[name]
+
+
+@pytest.fixture(scope="session")
+def built_book(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> BookBuild:
+    """The book, built once per test run (see ``_build_once``)."""
+    return _build_once("built_book", _build_book, tmp_path_factory, worker_id)
+
+
+@pytest.fixture(scope="session")
+def built_zh_book(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> BookBuild:
+    """The Chinese edition, built once per test run, after the English one (its archive)."""
+    _build_once("built_book", _build_book, tmp_path_factory, worker_id)
+    return _build_once("built_zh_book", _build_zh_book, tmp_path_factory, worker_id)
 
 
 class AsyncBrowser:

@@ -125,8 +125,11 @@ WIDE_TABLES_JS = """() => Array.from(document.querySelectorAll('.bd-article tabl
                      || table.getBoundingClientRect().right > window.innerWidth + 1)
   .map((table) => table.textContent.trim().slice(0, 60))"""
 # Words of plain text (not code) that a table cell is too narrow to hold on one line, so the
-# browser breaks them mid-word ("Sp ars eAda m"): a column squeezed by the layout.
+# browser breaks them mid-word ("Sp ars eAda m"): a column squeezed by the layout. Chinese text
+# may break between any two characters, so there each character (or punctuation mark) is a word.
 BROKEN_WORDS_JS = """() => {
+  const cjk = '[\\u2e80-\\u9fff\\uf900-\\ufaff\\ufe30-\\ufe4f\\uff00-\\uffef]';
+  const breaks = new RegExp(`\\\\s+|(?<=${cjk})|(?=${cjk})`);
   const probe = document.createElement('span');
   probe.style.cssText = 'position:absolute;visibility:hidden;white-space:nowrap';
   document.body.appendChild(probe);
@@ -136,7 +139,7 @@ BROKEN_WORDS_JS = """() => {
     const style = getComputedStyle(cell);
     const room = cell.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
     probe.style.font = style.font;
-    for (const word of cell.innerText.split(/\\s+/)) {
+    for (const word of cell.innerText.split(breaks)) {
       probe.textContent = word;
       if (probe.getBoundingClientRect().width > room + 1) { broken.push(word); break; }
     }
@@ -144,6 +147,93 @@ BROKEN_WORDS_JS = """() => {
   probe.remove();
   return broken;
 }"""
+# The language switch (_ext/editions.py) as a reader meets it: its text, address, and whether it
+# is shown whole on the screen.
+SWITCH_JS = """() => {
+  const link = document.querySelector('.bd-header-article a.language-switch');
+  if (!link) return null;
+  const box = link.getBoundingClientRect();
+  const theme = document.querySelector('.bd-header-article .theme-switch-button');
+  const middle = (b) => (b.top + b.bottom) / 2;
+  return {text: link.textContent.trim(), href: link.href, lang: link.lang,
+          visible: link.checkVisibility(), left: box.left, right: box.right, top: box.top,
+          height: box.height, width: window.innerWidth,
+          off_row: theme ? Math.abs(middle(box) - middle(theme.getBoundingClientRect())) : null};
+}"""
+# The first visible text with Chinese characters, in the article's headings and paragraphs if
+# they have any (a translated page), else anywhere on the page (the theme's words on a Chinese
+# page, the language switch's 中文 on an English one): are its characters drawn as glyphs
+# (distinct pictures) or as "tofu" (the same empty box for every character, when no font has
+# them)? Drawn on a canvas in the element's own font; the element is marked for CDP.
+CJK_GLYPHS_JS = """() => {
+  const han = /[\u4e00-\u9fff]/g;
+  const article = document.querySelector('.bd-article');
+  const roots = [...(article ? article.querySelectorAll('h1, h2, h3, p') : []), document.body];
+  for (const root of roots) {
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const chars = Array.from(new Set(node.textContent.match(han) || [])).slice(0, 4);
+      const element = node.parentElement;
+      if (chars.length < 2 || !element.checkVisibility()) continue;
+      const style = getComputedStyle(element);
+      const canvas = document.createElement('canvas');
+      canvas.width = canvas.height = 48;
+      const context = canvas.getContext('2d', {willReadFrequently: true});
+      context.font = `${style.fontWeight} 32px ${style.fontFamily}`;
+      const draw = (char) => {
+        context.clearRect(0, 0, 48, 48);
+        context.fillText(char, 4, 38);
+        return context.getImageData(0, 0, 48, 48).data.join('');
+      };
+      const pictures = chars.map(draw);
+      element.dataset.cjkProbe = '1';
+      return {chars: chars.join(''), in_article: root !== document.body,
+              element: element.tagName.toLowerCase() + '.' + element.className,
+              distinct: new Set(pictures).size,
+              blank: pictures.filter((p) => !/[1-9]/.test(p)).length, fonts: []};
+    }
+  }
+  return null;
+}"""
+
+
+def _edition_prefix(url: str) -> str:
+    """ "zh/" for a URL in the Chinese edition (``.../zh/...``), "" for the English one."""
+    return "zh/" if urlparse(url).path.startswith("/zh/") else ""
+
+
+def _shot(base_url: str, name: str) -> str:
+    """The screenshot name of ``name`` in the edition at ``base_url`` (``zh/...`` in Chinese)."""
+    return _edition_prefix(base_url) + name
+
+
+def other_edition_url(url: str) -> str:
+    """The same page in the other edition.
+
+    >>> other_edition_url("http://127.0.0.1:8000/chapters/01_syntax.html")
+    'http://127.0.0.1:8000/zh/chapters/01_syntax.html'
+    >>> other_edition_url("http://127.0.0.1:8000/zh/chapters/01_syntax.html")
+    'http://127.0.0.1:8000/chapters/01_syntax.html'
+    """
+    parsed = urlparse(url)
+    path = parsed.path[3:] if _edition_prefix(url) else "/zh" + parsed.path
+    return parsed._replace(path=path).geturl()
+
+
+async def _platform_fonts(page) -> list[str]:
+    """The fonts Chromium drew the element marked by CJK_GLYPHS_JS with (DevTools protocol)."""
+    cdp = await page.context.new_cdp_session(page)
+    try:
+        await cdp.send("DOM.enable")
+        await cdp.send("CSS.enable")
+        root = await cdp.send("DOM.getDocument")
+        found = await cdp.send(
+            "DOM.querySelector", {"nodeId": root["root"]["nodeId"], "selector": "[data-cjk-probe]"}
+        )
+        fonts = await cdp.send("CSS.getPlatformFontsForNode", {"nodeId": found["nodeId"]})
+        return [font["familyName"] for font in fonts["fonts"]]
+    finally:
+        await cdp.detach()
 
 
 @dataclass
@@ -172,6 +262,8 @@ class PageVisit:
     wide_tables: list[str] = field(default_factory=list)
     broken_words: list[str] = field(default_factory=list)
     download_href: str | None = None
+    switch: dict[str, Any] | None = None
+    cjk: dict[str, Any] | None = None
 
 
 def _is_foreign(url: str) -> bool:
@@ -261,6 +353,7 @@ async def _run_axe(page, axe_script: str) -> dict[str, list[str]]:
 async def _visit(context, base_url: str, docname: str, viewport: str, axe_script: str):
     started = time.monotonic()
     visit = PageVisit(urljoin(base_url, f"{docname}.html"), viewport)
+    shot = _shot(base_url, docname)  # the screenshots' name
     page = await context.new_page()
     page.on("request", lambda r: visit.foreign_requests.append(r.url) if _is_foreign(r.url) else 0)
     page.on("pageerror", lambda error: visit.page_errors.append(str(error)))
@@ -304,8 +397,12 @@ async def _visit(context, base_url: str, docname: str, viewport: str, axe_script
         visit.wide_errors = await page.evaluate(WIDE_ERRORS_JS)
         visit.wide_tables = await page.evaluate(WIDE_TABLES_JS)
         visit.broken_words = await page.evaluate(BROKEN_WORDS_JS)
+        visit.switch = await page.evaluate(SWITCH_JS)
+        visit.cjk = await page.evaluate(CJK_GLYPHS_JS)
+        if visit.cjk:
+            visit.cjk["fonts"] = await _platform_fonts(page)
         suffix = "" if viewport == "desktop" else "__phone"
-        await page.screenshot(path=screenshot_path(docname, suffix))
+        await page.screenshot(path=screenshot_path(shot, suffix))
         if viewport == "desktop":
             visit.figures = await page.evaluate(FIGURES_JS)
             visit.live_cards = await page.evaluate(LIVE_CARDS_JS)
@@ -316,7 +413,7 @@ async def _visit(context, base_url: str, docname: str, viewport: str, axe_script
                 if await area.get_attribute("data-demo"):
                     visit.demos.add(index)
                 visit.controls[index] = await _use_controls(area)
-                await area.screenshot(path=screenshot_path(docname, f"__widget{index}"))
+                await area.screenshot(path=screenshot_path(shot, f"__widget{index}"))
             link = page.locator('a.btn-download-source-button[href$=".ipynb"]')
             if await link.count():
                 visit.download_href = urljoin(visit.url, await link.first.get_attribute("href"))
@@ -530,6 +627,109 @@ def test_chinese_text_is_marked_as_chinese(built_book: BookBuild) -> None:
     assert html.count('lang="zh"') >= 10
 
 
+# --- The two editions: the language switch, Chinese text ------------------------------------------
+
+BOOK_CSS = (ROOT / "_ext" / "static" / "book.css").read_text()
+CJK_FONTS = re.findall(r'"([^"]+)"', re.search(r"--book-font-cjk:([^;]+);", BOOK_CSS).group(1))
+
+
+def assert_switch_in_place(switch: dict[str, Any]) -> None:
+    """The switch is shown whole, finger-sized, in a row with the theme's buttons."""
+    assert switch["visible"] and 0 <= switch["left"] and switch["right"] <= switch["width"]
+    assert switch["top"] >= 0, "cut off at the top of the page"
+    assert switch["height"] >= 24, "too small a target for a finger"
+    assert switch["off_row"] is not None and switch["off_row"] <= 4, "not beside the buttons"
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+@pytest.mark.parametrize("docname", DOCNAMES)
+def test_language_switch_leads_to_the_same_page_in_the_other_edition(
+    visits, docname: str, viewport: str
+) -> None:
+    import urllib.request
+
+    visit = visits[viewport, docname]
+    switch = visit.switch
+    assert switch is not None, "no language switch in the article header"
+    chinese = bool(_edition_prefix(visit.url))
+    assert (switch["text"], switch["lang"]) == (("English", "en") if chinese else ("中文", "zh-CN"))
+    assert_switch_in_place(switch)
+    assert switch["href"] == other_edition_url(visit.url)
+    with urllib.request.urlopen(switch["href"]) as response:  # served on 127.0.0.1
+        there = response.read().decode()
+    back = re.search(r'<a class="[^"]*\blanguage-switch\b[^"]*" href="([^"]+)"', there)
+    assert back, "the other edition's page has no switch"
+    assert urljoin(switch["href"], back.group(1)) == visit.url, "its switch does not lead back"
+
+
+async def _switch_on(browser, url: str, viewport: str) -> dict[str, Any] | None:
+    page = await browser.new_page(viewport=VIEWPORTS[viewport])
+    try:
+        await page.goto(url)
+        name = urlparse(url).path.split("/")[-1].removesuffix(".html")
+        await page.screenshot(path=screenshot_path(_shot(url, f"{name}__switch_{viewport}")))
+        return await page.evaluate(SWITCH_JS)
+    finally:
+        await page.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+@pytest.mark.parametrize("pagename", ["search", "genindex"])
+def test_language_switch_on_the_pages_sphinx_writes(async_browser, site, pagename, viewport):
+    # Search and the index have no source, so no doctree: the switch is on them too, in place.
+    url = urljoin(site, f"{pagename}.html")
+    switch = async_browser.run(_switch_on(async_browser.browser, url, viewport))
+    assert switch is not None, "no language switch"
+    assert_switch_in_place(switch)
+    assert switch["href"] == other_edition_url(url)
+
+
+async def _switch_there_and_back_on_a_phone(browser, start: str) -> list[str]:
+    """Tap the switch with a finger, then come back by keyboard (Tab to it, Enter)."""
+    context = await browser.new_context(viewport=VIEWPORTS["phone"], has_touch=True, is_mobile=True)
+    page = await context.new_page()
+    seen = []
+    try:
+        await page.goto(start)
+        async with page.expect_navigation():
+            await page.locator(".bd-header-article a.language-switch").tap(timeout=5_000)
+        seen.append(page.url)
+        await page.screenshot(path=screenshot_path(_shot(page.url, "language_switch__phone")))
+        for _ in range(30):  # Tab through the page until the switch has the focus
+            await page.keyboard.press("Tab")
+            if await page.evaluate("document.activeElement.matches('a.language-switch')"):
+                break
+        async with page.expect_navigation():
+            await page.keyboard.press("Enter")
+        seen.append(page.url)
+    finally:
+        await context.close()
+    return seen
+
+
+@pytest.mark.browser
+def test_language_switch_on_a_phone_by_finger_and_keyboard(async_browser, site: str) -> None:
+    start = urljoin(site, "chapters/02_parameters.html")
+    seen = async_browser.run(_switch_there_and_back_on_a_phone(async_browser.browser, start))
+    assert seen == [other_edition_url(start), start]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+@pytest.mark.parametrize("docname", DOCNAMES)
+def test_chinese_characters_are_glyphs_in_a_cjk_font(visits, docname: str, viewport: str) -> None:
+    # Every page has Chinese text (an English page at least its switch's 中文). Distinct characters
+    # draw as distinct, non-empty pictures (without a CJK font each is the same empty box), and
+    # Chromium drew them in a font of the book's CJK stack (CDP's platform fonts for the element):
+    # here Noto Sans CJK SC, from Debian's fonts-noto-cjk (`make system-deps`).
+    cjk = visits[viewport, docname].cjk
+    assert cjk is not None, "no Chinese text on the page"
+    assert cjk["blank"] == 0 and cjk["distinct"] == len(cjk["chars"]), cjk
+    assert set(cjk["fonts"]) & set(CJK_FONTS), f"{cjk}: drawn in none of {CJK_FONTS}"
+
+
 # --- Navigation, search, theme, print ------------------------------------------------------------
 
 
@@ -554,7 +754,7 @@ async def _open_primary_and_navigate(browser, base_url: str, width: int) -> list
         await link.click()
         await page.wait_for_url("**/03_worked_example.html", timeout=5_000)
         seen.append(urlparse(page.url).path)
-        await page.screenshot(path=screenshot_path(f"nav_primary_{width}"))
+        await page.screenshot(path=screenshot_path(_shot(base_url, f"nav_primary_{width}")))
     finally:
         await page.close()
     return seen
@@ -608,7 +808,7 @@ def test_search_finds_padding_idx(async_browser: AsyncBrowser, site: str) -> Non
             await page.goto(urljoin(site, "search.html?q=padding_idx"))
             results = page.locator("#search-results ul.search li")
             await results.first.wait_for(timeout=15_000)
-            await page.screenshot(path=screenshot_path("search"))
+            await page.screenshot(path=screenshot_path(_shot(site, "search")))
             return await results.count()
         finally:
             await page.close()
@@ -628,7 +828,7 @@ def test_theme_button_switches_to_dark_mode_and_back(async_browser, site: str) -
                 await page.locator(".theme-switch-button").first.click()
                 seen.append(await page.evaluate(theme))
             await page.locator(".theme-switch-button").first.click()
-            await page.screenshot(path=screenshot_path("dark_mode"))
+            await page.screenshot(path=screenshot_path(_shot(site, "dark_mode")))
             return seen
         finally:
             await page.close()
@@ -732,6 +932,19 @@ def test_no_built_page_links_a_remote_resource(built_book: BookBuild) -> None:
         if hits:
             offenders[str(page.relative_to(built_book.html_dir))] = hits
     assert offenders == {}
+
+
+def test_hreflang_links_are_absolute(built_book: BookBuild) -> None:
+    # Search engines and Lighthouse's SEO audit take only absolute hreflang addresses; a relative
+    # one marks the page invalid (SEO 91 -> 82). _ext/editions.py writes them only with a baseurl.
+    relative = {}
+    for page in sorted(built_book.html_dir.glob("**/*.html")):
+        hrefs = re.findall(
+            r'<link rel="alternate" hreflang="[^"]*" href="([^"]*)"', page.read_text()
+        )
+        if [href for href in hrefs if not re.match(r"https?://", href)]:
+            relative[str(page.relative_to(built_book.html_dir))] = hrefs
+    assert relative == {}
 
 
 def test_no_stylesheet_loads_a_remote_font_or_file(built_book: BookBuild) -> None:

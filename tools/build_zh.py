@@ -79,33 +79,63 @@ def build(builder: str, fresh: bool = False) -> int:
     return int(result)
 
 
-def update_catalogs() -> int:
-    """Extract the English messages and merge them into the catalogs (new, changed, gone).
+def _normalise(catalog, docname: str) -> None:
+    """Our catalogs' header and flags (what sphinx-intl and Babel write is otherwise kept)."""
+    for entry in catalog:
+        entry.flags = [flag for flag in entry.flags if flag not in GUESSED_FLAGS]
+    catalog.header = HEADER.format(docname=docname)
+    catalog.metadata_is_fuzzy = False
+    catalog.metadata["Project-Id-Version"] = "torch.nn.Embedding, measured"
+
+
+def _state(catalog) -> tuple:
+    """What ``_normalise`` may change, to tell whether it changed anything."""
+    flags = [tuple(entry.flags) for entry in catalog]
+    return catalog.header, bool(catalog.metadata_is_fuzzy), dict(catalog.metadata), flags
+
+
+def merge_catalogs(pot_dir: Path, locale_dir: Path) -> list[Path]:
+    """Merge the messages of ``pot_dir/**/*.pot`` into the catalogs under ``locale_dir``.
 
     sphinx-intl keeps every translation whose English is unchanged, marks one whose English
-    changed ``fuzzy`` (with its old translation, for the translator to update) and drops
-    messages no page has any more (--no-obsolete).
+    changed ``fuzzy`` (with its old translation, for the translator to update), adds new
+    messages untranslated and drops messages no page has any more (--no-obsolete). A catalog
+    whose messages did not change is not touched (not even its date or line wrapping), so a
+    contributor's diff shows only what changed, and Sphinx does not re-read the page. Returns
+    the catalogs written.
     """
     import polib
 
+    catalogs = locale_dir / LANGUAGE / "LC_MESSAGES"
+    before = {path: path.read_bytes() for path in catalogs.rglob("*.po")}
+    intl = Path(sys.executable).parent / "sphinx-intl"
+    command = [str(intl), "update", "-p", str(pot_dir), "-d", str(locale_dir), "-l", LANGUAGE,
+               "--no-obsolete", "-j", "1"]  # fmt: skip
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+    written = []
+    for path in sorted(catalogs.rglob("*.po")):
+        catalog = polib.pofile(str(path), wrapwidth=76)
+        state = _state(catalog)
+        _normalise(catalog, path.relative_to(catalogs).with_suffix("").as_posix())
+        if before.get(path) == path.read_bytes() and _state(catalog) == state:
+            continue  # sphinx-intl left it alone, and so do we
+        catalog.save()
+        written.append(path)
+    return written
+
+
+def update_catalogs() -> int:
+    """Extract the English messages and merge them into the catalogs (``merge_catalogs``)."""
     if not ARCHIVE.is_file():  # the "Run it yourself" page links it
         subprocess.run([sys.executable, str(ROOT / "tools" / "build_archive.py")], check=True)
     status = build("gettext")
     if status:
         return status
     (OUTPUTS["gettext"] / "sphinx.pot").unlink(missing_ok=True)  # the theme translates its own UI
-    intl = Path(sys.executable).parent / "sphinx-intl"
-    command = [str(intl), "update", "-p", str(OUTPUTS["gettext"]), "-d", str(ROOT / LOCALE_DIR),
-               "-l", LANGUAGE, "--no-obsolete", "-j", "1"]  # fmt: skip
-    subprocess.run(command, check=True)
-    for path in sorted(CATALOGS.rglob("*.po")):
-        catalog = polib.pofile(str(path), wrapwidth=76)
-        for entry in catalog:
-            entry.flags = [flag for flag in entry.flags if flag not in GUESSED_FLAGS]
-        catalog.header = HEADER.format(docname=path.relative_to(CATALOGS).with_suffix(""))
-        catalog.metadata_is_fuzzy = False
-        catalog.metadata["Project-Id-Version"] = "torch.nn.Embedding, measured"
-        catalog.save()
+    written = merge_catalogs(OUTPUTS["gettext"], ROOT / LOCALE_DIR)
+    for path in written:
+        print(f"updated {path.relative_to(ROOT)}")
+    print(f"{len(written)} catalogs updated, the others unchanged (untouched)")
     return 0
 
 
