@@ -113,6 +113,16 @@ WIDE_ERRORS_JS = """() => Array.from(document.querySelectorAll(
   .filter((pre) => pre.checkVisibility())
   .filter((pre) => [pre, pre.parentElement].some((e) => e.scrollWidth > e.clientWidth + 1))
   .map((pre) => pre.textContent.trim().split('\\n').pop().slice(0, 80))"""
+# Code a reader must scroll sideways to read: every code cell and code block, hidden ones opened
+# (chapters/ruff.toml holds the chapters' code to the width of a code cell at 1366 px).
+WIDE_CODE_JS = """() => {
+  document.querySelectorAll('.bd-article details').forEach((details) => { details.open = true; });
+  return Array.from(document.querySelectorAll('.bd-article div.highlight pre'))
+    .filter((pre) => !pre.closest('.cell_output') && pre.checkVisibility())
+    .filter((pre) => pre.scrollWidth > pre.clientWidth + 1)
+    .map((pre) => pre.textContent.split('\\n')
+      .reduce((longest, line) => (line.length > longest.length ? line : longest), '').slice(0, 90));
+}"""
 # Each live widget (needs a kernel; INTERFACES.md) as the website shows it.
 LIVE_CARDS_JS = """() => Array.from(document.querySelectorAll('.embedlib-live')).map((card) => ({
   note: Array.from(card.querySelectorAll('.embedlib-site-note')).some(e => e.checkVisibility()),
@@ -261,6 +271,7 @@ class PageVisit:
     wide_errors: list[str] = field(default_factory=list)
     wide_tables: list[str] = field(default_factory=list)
     broken_words: list[str] = field(default_factory=list)
+    wide_code: list[str] = field(default_factory=list)
     download_href: str | None = None
     switch: dict[str, Any] | None = None
     cjk: dict[str, Any] | None = None
@@ -417,6 +428,7 @@ async def _visit(context, base_url: str, docname: str, viewport: str, axe_script
             link = page.locator('a.btn-download-source-button[href$=".ipynb"]')
             if await link.count():
                 visit.download_href = urljoin(visit.url, await link.first.get_attribute("href"))
+            visit.wide_code = await page.evaluate(WIDE_CODE_JS)  # last: it opens hidden cells
     except Exception as error:  # keep the visit (and fail every check) instead of re-visiting
         visit.page_errors.append(f"the visit itself failed: {error!r}")
         visit.unrendered_widgets = max(visit.unrendered_widgets, 1)
@@ -515,6 +527,12 @@ def test_every_widget_is_rendered(visits, docname: str, viewport: str) -> None:
 @pytest.mark.parametrize("docname", DOCNAMES)
 def test_no_error_output_needs_sideways_scrolling(visits, docname: str, viewport: str) -> None:
     assert visits[viewport, docname].wide_errors == []
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("docname", DOCNAMES)
+def test_no_code_needs_sideways_scrolling_on_a_desktop(visits, docname: str) -> None:
+    assert visits["desktop", docname].wide_code == [], "longest line of each code cell that scrolls"
 
 
 @pytest.mark.browser

@@ -35,6 +35,10 @@ EDITION = {
     # Sphinx's Chinese search, which segments the index and the query with jieba
     "html_search_language": "zh",
 }
+# Extracting reads the English as it is: with the catalogs in reach, Sphinx's Locale transform
+# would translate while the gettext builder reads, and an image's alt text (which the builder
+# takes from the translated node, unlike a paragraph's source) came back as a Chinese msgid.
+EXTRACT = {"gettext": {"locale_dirs": []}}
 OUTPUTS = {"html": BUILD / "html" / "zh", "gettext": BUILD / "gettext"}
 CATALOGS = ROOT / LOCALE_DIR / LANGUAGE / "LC_MESSAGES"
 ARCHIVE = BUILD / "archive" / "embedding-book.zip"
@@ -67,7 +71,7 @@ def build(builder: str, fresh: bool = False) -> int:
         OUTPUTS[builder],
         noconfig=True,
         path_config=str(path_config),
-        confoverrides={**overrides, **EDITION},
+        confoverrides={**overrides, **EDITION, **EXTRACT.get(builder, {})},
         doctreedir=DOCTREES[builder],
         builder=builder,
         freshenv=fresh,
