@@ -402,7 +402,7 @@ async def _visit(context, base_url: str, docname: str, viewport: str, axe_script
             visit.unrendered_widgets = await page.evaluate(UNRENDERED_WIDGETS_JS, WIDGET_VIEW)
         await page.wait_for_function(
             "() => Array.from(document.images).every((i) => i.complete || !i.checkVisibility())",
-            timeout=10_000,
+            timeout=30_000,  # a widget page decodes dozens of frames; slow on a loaded machine
         )
         visit.page_width = max(visit.page_width, await page.evaluate("document.body.scrollWidth"))
         visit.wide_errors = await page.evaluate(WIDE_ERRORS_JS)
