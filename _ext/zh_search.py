@@ -7,6 +7,12 @@ a search for 稀疏梯度 found nothing. The glossary pairs each English term wi
 those terms are given to jieba as words (``html_search_options["dict"]``, a jieba user
 dictionary written to the doctree folder), so each is indexed whole (and, by jieba's search mode,
 by its parts as well).
+
+A dictionary only tips jieba's choice where the term stands alone: in context, a more frequent
+neighbour wins, and 带动量的 SGD ("SGD with momentum") is cut 带动 + 量 + 的, so a search for
+动量 missed the page. The index therefore also takes every glossary term that occurs in a text,
+however jieba cut it (``GlossarySearchChinese``, registered for ``zh`` with Sphinx's
+``add_search_language``).
 """
 
 from __future__ import annotations
@@ -18,8 +24,9 @@ from typing import Any
 
 from sphinx.application import Sphinx
 from sphinx.config import Config
+from sphinx.search.zh import SearchChinese
 
-__all__ = ["glossary_terms", "setup"]
+__all__ = ["GlossarySearchChinese", "glossary_terms", "setup"]
 
 GLOSSARY = "chapters/glossary.md"
 DICTIONARY = "jieba_glossary_terms.txt"
@@ -63,7 +70,34 @@ def _use_glossary_terms(app: Sphinx, config: Config) -> None:
     config.html_search_options = {**(config.html_search_options or {}), "dict": str(dictionary)}
 
 
+class GlossarySearchChinese(SearchChinese):
+    """Sphinx's Chinese search, indexing every glossary term found in a text as a word too.
+
+    >>> jieba_alone = SearchChinese({})
+    >>> "动量" in jieba_alone.split("带动量的 SGD 接受稀疏梯度")  # 带动 + 量: momentum lost
+    False
+    >>> search = GlossarySearchChinese({})
+    >>> search.terms = ["动量", "稀疏梯度"]
+    >>> [word for word in search.split("带动量的 SGD 接受稀疏梯度") if word in search.terms]
+    ['动量', '稀疏梯度']
+    """
+
+    lang = "zh"
+
+    def init(self, options: dict[str, str]) -> None:
+        """jieba's set-up, and the terms of the user dictionary (``options["dict"]``)."""
+        super().init(options)
+        dictionary = Path(options.get("dict") or "")
+        self.terms = dictionary.read_text(encoding="utf-8").split() if dictionary.is_file() else []
+
+    def split(self, input: str) -> list[str]:
+        """jieba's words of ``input``, then each glossary term in it that jieba cut apart."""
+        words = super().split(input)
+        return words + [term for term in self.terms if term in input and term not in words]
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
-    """Register the hook (Sphinx entry point)."""
+    """Register the hook and the search language (Sphinx entry point)."""
     app.connect("config-inited", _use_glossary_terms)
+    app.add_search_language(GlossarySearchChinese)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
