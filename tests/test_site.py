@@ -275,6 +275,19 @@ class PageVisit:
     download_href: str | None = None
     switch: dict[str, Any] | None = None
     cjk: dict[str, Any] | None = None
+    loaded: bool = False  # scrolled through, math, widgets and images waited for
+
+
+@dataclass(frozen=True)
+class VisitPlan:
+    """What each visit does. Everything, by default; the Chinese edition (test_site_zh.py) skips
+    what is byte-identical to the English pages and so is checked there."""
+
+    # "full": scroll through, wait for math, widgets and images; "layout": the page as loaded
+    # (width, tables, switch, fonts, console, requests), without the lazily loaded parts.
+    phone: str = "full"
+    # selectors that axe leaves out (in both modes)
+    axe_exclude: tuple[str, ...] = ()
 
 
 def _is_foreign(url: str) -> bool:
@@ -339,8 +352,9 @@ NEXT_FRAME_JS = (
 )
 
 
-async def _run_axe(page, axe_script: str) -> dict[str, list[str]]:
+async def _run_axe(page, axe_script: str, exclude: tuple[str, ...] = ()) -> dict[str, list[str]]:
     """Critical and serious WCAG 2.1 A/AA violations, in light and in dark mode."""
+    context = {"exclude": [[selector] for selector in exclude]} if exclude else None
     found = {}
     await page.evaluate(axe_script)
     # The theme fades colours when the mode changes: without this, axe could measure a colour
@@ -351,7 +365,9 @@ async def _run_axe(page, axe_script: str) -> dict[str, list[str]]:
     for mode, options in (("light", AXE_OPTIONS), ("dark", dark_options)):
         await page.evaluate(f"document.documentElement.dataset.theme = '{mode}'")
         await page.evaluate(NEXT_FRAME_JS)  # styles recomputed for the new mode
-        result = await page.evaluate("options => axe.run(document, options)", options)
+        result = await page.evaluate(
+            "([context, options]) => axe.run(context || document, options)", [context, options]
+        )
         found[mode] = [
             f"{v['id']} ({v['impact']}): {v['nodes'][0]['html'][:120]}"
             for v in result["violations"]
@@ -361,8 +377,41 @@ async def _run_axe(page, axe_script: str) -> dict[str, list[str]]:
     return found
 
 
-async def _visit(context, base_url: str, docname: str, viewport: str, axe_script: str):
+async def _load_everything(page, visit: PageVisit) -> None:
+    """Scroll through as a reader does (MathJax, widgets and images load on the way); record
+    what did not typeset or render."""
+    visit.loaded = True
+    await page.evaluate(SCROLL_THROUGH_JS)
+    visit.math_count = await page.locator(".math").count()
+    if visit.math_count:
+        try:
+            await page.wait_for_function(ALL_MATH_TYPESET_JS, timeout=15_000)
+        except Exception:  # reported by the test
+            pass
+        visit.untypeset_math = await page.locator(".math").evaluate_all(
+            "els => els.filter(e => !e.querySelector('mjx-container'))"
+            ".map(e => e.textContent.slice(0, 80))"
+        )
+    visit.widget_views = await page.locator(WIDGET_VIEW).count()
+    if visit.widget_views:
+        try:
+            await page.wait_for_function(
+                f"sel => ({UNRENDERED_WIDGETS_JS})(sel) === 0", arg=WIDGET_VIEW, timeout=20_000
+            )
+        except Exception:  # reported by the test
+            pass
+        visit.unrendered_widgets = await page.evaluate(UNRENDERED_WIDGETS_JS, WIDGET_VIEW)
+    await page.wait_for_function(
+        "() => Array.from(document.images).every((i) => i.complete || !i.checkVisibility())",
+        timeout=30_000,  # a widget page decodes dozens of frames; slow on a loaded machine
+    )
+
+
+async def _visit(
+    context, base_url: str, docname: str, viewport: str, axe_script: str, plan: VisitPlan
+) -> PageVisit:
     started = time.monotonic()
+    full = viewport == "desktop" or plan.phone == "full"
     visit = PageVisit(urljoin(base_url, f"{docname}.html"), viewport)
     shot = _shot(base_url, docname)  # the screenshots' name
     page = await context.new_page()
@@ -380,30 +429,8 @@ async def _visit(context, base_url: str, docname: str, viewport: str, axe_script
     try:
         await page.goto(visit.url, wait_until="load")
         visit.page_width = await page.evaluate("document.documentElement.scrollWidth")
-        await page.evaluate(SCROLL_THROUGH_JS)
-        visit.math_count = await page.locator(".math").count()
-        if visit.math_count:
-            try:
-                await page.wait_for_function(ALL_MATH_TYPESET_JS, timeout=15_000)
-            except Exception:  # reported by the test
-                pass
-            visit.untypeset_math = await page.locator(".math").evaluate_all(
-                "els => els.filter(e => !e.querySelector('mjx-container'))"
-                ".map(e => e.textContent.slice(0, 80))"
-            )
-        visit.widget_views = await page.locator(WIDGET_VIEW).count()
-        if visit.widget_views:
-            try:
-                await page.wait_for_function(
-                    f"sel => ({UNRENDERED_WIDGETS_JS})(sel) === 0", arg=WIDGET_VIEW, timeout=20_000
-                )
-            except Exception:  # reported by the test
-                pass
-            visit.unrendered_widgets = await page.evaluate(UNRENDERED_WIDGETS_JS, WIDGET_VIEW)
-        await page.wait_for_function(
-            "() => Array.from(document.images).every((i) => i.complete || !i.checkVisibility())",
-            timeout=30_000,  # a widget page decodes dozens of frames; slow on a loaded machine
-        )
+        if full:
+            await _load_everything(page, visit)
         visit.page_width = max(visit.page_width, await page.evaluate("document.body.scrollWidth"))
         visit.wide_errors = await page.evaluate(WIDE_ERRORS_JS)
         visit.wide_tables = await page.evaluate(WIDE_TABLES_JS)
@@ -417,7 +444,7 @@ async def _visit(context, base_url: str, docname: str, viewport: str, axe_script
         if viewport == "desktop":
             visit.figures = await page.evaluate(FIGURES_JS)
             visit.live_cards = await page.evaluate(LIVE_CARDS_JS)
-            visit.axe = await _run_axe(page, axe_script)
+            visit.axe = await _run_axe(page, axe_script, plan.axe_exclude)
             for index in range(await page.evaluate(MARK_WIDGETS_JS)):
                 area = page.locator(f'[data-widget="{index}"]')
                 await area.scroll_into_view_if_needed()
@@ -439,7 +466,9 @@ async def _visit(context, base_url: str, docname: str, viewport: str, axe_script
     return visit
 
 
-async def _visit_all(browser, base_url: str) -> dict[tuple[str, str], PageVisit]:
+async def _visit_all(
+    browser, base_url: str, plan: VisitPlan = VisitPlan()
+) -> dict[tuple[str, str], PageVisit]:
     from axe_playwright_python.base import AXE_SCRIPT
 
     contexts = {name: await browser.new_context(viewport=size) for name, size in VIEWPORTS.items()}
@@ -447,7 +476,7 @@ async def _visit_all(browser, base_url: str) -> dict[tuple[str, str], PageVisit]
 
     async def one(docname: str, viewport: str) -> PageVisit:
         async with limit:
-            return await _visit(contexts[viewport], base_url, docname, viewport, AXE_SCRIPT)
+            return await _visit(contexts[viewport], base_url, docname, viewport, AXE_SCRIPT, plan)
 
     keys = [(viewport, docname) for docname in DOCNAMES for viewport in VIEWPORTS]
     visits = await asyncio.gather(*(one(docname, viewport) for viewport, docname in keys))
@@ -465,9 +494,17 @@ def site(built_book: BookBuild):
 
 
 @pytest.fixture(scope="module")
-def visits(async_browser: AsyncBrowser, site: str) -> dict[tuple[str, str], PageVisit]:
+def visit_plan() -> VisitPlan:
+    """What each visit does (test_site_zh.py has its own)."""
+    return VisitPlan()
+
+
+@pytest.fixture(scope="module")
+def visits(
+    async_browser: AsyncBrowser, site: str, visit_plan: VisitPlan
+) -> dict[tuple[str, str], PageVisit]:
     started = time.monotonic()
-    result = async_browser.run(_visit_all(async_browser.browser, site))
+    result = async_browser.run(_visit_all(async_browser.browser, site, visit_plan))
     slowest = max(result.values(), key=lambda v: v.seconds)
     print(
         f"\nvisited {len(result)} pages in {time.monotonic() - started:.1f} s "
@@ -511,6 +548,7 @@ def test_page_requests_all_succeed_and_stay_on_this_host(visits, docname, viewpo
 @pytest.mark.parametrize("docname", DOCNAMES)
 def test_every_math_element_is_typeset(visits, docname: str, viewport: str) -> None:
     visit = visits[viewport, docname]
+    assert visit.loaded, "this visit did not scroll through the page"
     assert visit.untypeset_math == [], f"{len(visit.untypeset_math)} of {visit.math_count}"
 
 
@@ -519,6 +557,7 @@ def test_every_math_element_is_typeset(visits, docname: str, viewport: str) -> N
 @pytest.mark.parametrize("docname", DOCNAMES)
 def test_every_widget_is_rendered(visits, docname: str, viewport: str) -> None:
     visit = visits[viewport, docname]
+    assert visit.loaded, "this visit did not scroll through the page"
     assert visit.unrendered_widgets == 0, f"{visit.unrendered_widgets} of {visit.widget_views}"
 
 

@@ -3,10 +3,12 @@
 The tests are ``test_site``'s own, imported here: pytest collects them again in this module, where
 ``built_book`` is the Chinese build and ``site`` its address, so each check (console, requests,
 math, widgets and their pictures, static cards, figures, axe in light and dark mode, phone width,
-tables, navigation, search, theme, print, the language switch, CJK glyphs) runs on the Chinese
-pages too. A module of its own, so that `make test`'s two workers (``--dist loadfile``) visit the
-two editions at the same time. Below them, the checks that only the Chinese edition has:
-its build, its search, and that every translation in the catalogs reaches its page.
+tables, the navigation drawer, search, the language switch, CJK glyphs) runs on the Chinese pages
+too. What depends only on what the editions share byte for byte (code cells and outputs,
+stylesheets, scripts) is not repeated: see "checked once, in English" below. A module of its own,
+so that `make test`'s two workers (``--dist loadfile``) visit the two editions at the same time.
+Below, the checks only the Chinese edition has: its build, its search, and that every
+translation in the catalogs reaches its page.
 """
 
 from __future__ import annotations
@@ -18,10 +20,11 @@ from urllib.parse import urljoin
 
 import polib
 import pytest
+import test_site
 from conftest import ROOT, AsyncBrowser, BookBuild
 from site_helpers import serve_directory
 from test_site import *  # noqa: F403 (the English suite, collected again for this edition)
-from test_site import DOCNAMES, screenshot_path
+from test_site import DOCNAMES, VIEWPORTS, VisitPlan, screenshot_path
 
 CATALOGS = ROOT / "locales" / "zh_CN" / "LC_MESSAGES"
 REPORT = ROOT / "_build" / ".doctrees-zh" / "translation_progress.json"
@@ -40,6 +43,68 @@ def site(built_zh_book: BookBuild) -> Iterator[str]:
         pytest.fail(f"the Chinese edition did not build:\n{built_zh_book.log[-3000:]}")
     with serve_directory(built_zh_book.html_dir.parent) as base_url:
         yield urljoin(base_url, "zh/")
+
+
+# --- What is checked once, in English -------------------------------------------------------------
+# The two editions share everything but their prose: code cells and their outputs (so widgets,
+# figures, tables of results), stylesheets and scripts are byte-identical. What depends only on
+# those is checked on the English pages; here it is not repeated, to keep `make test` short.
+
+
+@pytest.fixture(scope="module")
+def visit_plan() -> VisitPlan:
+    """Chinese pages at phone width as loaded (width, tables, switch, fonts, console, requests),
+    without scrolling MathJax and the widgets in; axe leaves out the code cells, which are
+    English and identical (checked in English)."""
+    return VisitPlan(phone="layout", axe_exclude=(".cell_input", ".cell_output"))
+
+
+# Not collected again here (each name is checked: a renamed test fails this module's import).
+CHECKED_IN_ENGLISH = {
+    # at phone width (here at desktop width only, below)
+    "test_every_math_element_is_typeset": "MathJax on the same math",
+    "test_every_widget_is_rendered": "the same widgets",
+    # at 800 and 1366 px (here at phone width, below)
+    "test_the_visible_sidebar_toggle_opens_it_and_a_chapter_link_navigates": "the same sidebar",
+    "test_on_this_page_opens_and_its_links_jump": "the same drawer",
+    # the same stylesheet, theme script and test harness
+    "test_print_shows_frames_without_controls_or_navigation": "the print stylesheet",
+    "test_theme_button_switches_to_dark_mode_and_back": "the theme's script",
+    "test_requests_to_other_hosts_are_blocked_and_recorded": "the browser's set-up",
+    "test_remote_stylesheet_links_are_stripped_from_outputs": "a function, not a page",
+}
+for _name in CHECKED_IN_ENGLISH:
+    del globals()[_name]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("docname", DOCNAMES)
+def test_every_math_element_is_typeset_at_desktop_width(visits, docname: str) -> None:
+    test_site.test_every_math_element_is_typeset(visits, docname, "desktop")
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("docname", DOCNAMES)
+def test_every_widget_is_rendered_at_desktop_width(visits, docname: str) -> None:
+    test_site.test_every_widget_is_rendered(visits, docname, "desktop")
+
+
+@pytest.mark.browser
+def test_the_drawer_opens_on_a_phone_and_a_chapter_link_navigates(async_browser, site) -> None:
+    test_site.test_the_visible_sidebar_toggle_opens_it_and_a_chapter_link_navigates(
+        async_browser,
+        site,
+        VIEWPORTS["phone"]["width"],
+    )
+
+
+@pytest.mark.browser
+def test_on_this_page_opens_on_a_phone_and_its_links_jump(async_browser, site) -> None:
+    test_site.test_on_this_page_opens_and_its_links_jump(
+        async_browser,
+        site,
+        VIEWPORTS["phone"]["width"],
+    )
 
 
 # --- Replaced: what differs in Chinese ------------------------------------------------------------
