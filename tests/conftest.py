@@ -27,17 +27,26 @@ class BookBuild:
     html_dir: Path
 
 
+def _build_archive() -> BookBuild:
+    """The zip that the "Run it yourself" page links (both editions), built first as `make book`
+    does."""
+    command = [sys.executable, "tools/build_archive.py"]
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    return BookBuild(result.returncode, result.stdout + result.stderr, ROOT / "_build" / "archive")
+
+
 def _build_book() -> BookBuild:
     """Build the whole book from scratch, strictly (-W -n --keep-going)."""
-    # As `make book` does: first the archive that the "Run it yourself" page links.
-    subprocess.run([sys.executable, "tools/build_archive.py"], cwd=ROOT, check=True, timeout=120)
     command = [str(JUPYTER_BOOK), "build", ".", "--all", "-W", "-n", "--keep-going"]
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=900)
     return BookBuild(result.returncode, result.stdout + result.stderr, ROOT / "_build" / "html")
 
 
 def _build_zh_book() -> BookBuild:
-    """Build the Chinese edition from scratch, as strictly, into _build/html/zh (after English)."""
+    """Build the Chinese edition from scratch, as strictly, into _build/html/zh.
+
+    It writes only under _build/html/zh, _build/html/jupyter_execute and _build/.doctrees-zh, so it
+    may run while another worker builds the English edition."""
     command = [sys.executable, "tools/build_zh.py", "html", "--all"]
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=900)
     return BookBuild(result.returncode, result.stdout + result.stderr, ROOT / "_build/html/zh")
@@ -52,8 +61,8 @@ def _build_once(
     """``build()``, run once per test run.
 
     Under pytest-xdist (`make test` runs two workers) the first worker that needs it builds it
-    while holding a lock; the others wait for it and reuse its result, so two builds never
-    write into `_build` at once.
+    while holding a lock; the others wait for it and reuse its result, so no build runs twice
+    at once. A build that fails raises in every worker that needs it.
     """
     if name in _BUILT:
         return _BUILT[name]
@@ -73,17 +82,35 @@ def _build_once(
     return _BUILT[name]
 
 
+def _edition(name: str, tmp_path_factory: pytest.TempPathFactory, worker: str) -> BookBuild:
+    """One edition ("built_book": English, "built_zh_book": Chinese), after the archive."""
+    archive = _build_once("archive", _build_archive, tmp_path_factory, worker)
+    if archive.returncode:
+        pytest.fail(f"tools/build_archive.py failed:\n{archive.log[-3000:]}")
+    build = {"built_book": _build_book, "built_zh_book": _build_zh_book}[name]
+    return _build_once(name, build, tmp_path_factory, worker)
+
+
 @pytest.fixture(scope="session")
 def built_book(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> BookBuild:
     """The book, built once per test run (see ``_build_once``)."""
-    return _build_once("built_book", _build_book, tmp_path_factory, worker_id)
+    return _edition("built_book", tmp_path_factory, worker_id)
 
 
 @pytest.fixture(scope="session")
 def built_zh_book(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> BookBuild:
-    """The Chinese edition, built once per test run, after the English one (its archive)."""
-    _build_once("built_book", _build_book, tmp_path_factory, worker_id)
-    return _build_once("built_zh_book", _build_zh_book, tmp_path_factory, worker_id)
+    """The Chinese edition, built once per test run (in a second worker, beside the English)."""
+    return _edition("built_zh_book", tmp_path_factory, worker_id)
+
+
+@pytest.fixture(scope="session")
+def built_editions(
+    tmp_path_factory: pytest.TempPathFactory, worker_id: str
+) -> tuple[BookBuild, BookBuild]:
+    """Both editions (English, Chinese): the language switch leads from each to the other."""
+    return tuple(
+        _edition(name, tmp_path_factory, worker_id) for name in ("built_book", "built_zh_book")
+    )
 
 
 class AsyncBrowser:

@@ -698,6 +698,7 @@ def assert_switch_in_place(switch: dict[str, Any]) -> None:
     assert switch["off_row"] is not None and switch["off_row"] <= 4, "not beside the buttons"
 
 
+@pytest.mark.usefixtures("built_editions")  # the switch leads to the other one
 @pytest.mark.browser
 @pytest.mark.parametrize("viewport", VIEWPORTS)
 @pytest.mark.parametrize("docname", DOCNAMES)
@@ -731,6 +732,7 @@ async def _switch_on(browser, url: str, viewport: str) -> dict[str, Any] | None:
         await page.close()
 
 
+@pytest.mark.usefixtures("built_editions")  # the switch leads to the other one
 @pytest.mark.browser
 @pytest.mark.parametrize("viewport", VIEWPORTS)
 @pytest.mark.parametrize("pagename", ["search", "genindex"])
@@ -766,6 +768,7 @@ async def _switch_there_and_back_on_a_phone(browser, start: str) -> list[str]:
     return seen
 
 
+@pytest.mark.usefixtures("built_editions")  # the switch leads to the other one
 @pytest.mark.browser
 def test_language_switch_on_a_phone_by_finger_and_keyboard(async_browser, site: str) -> None:
     start = urljoin(site, "chapters/02_parameters.html")
