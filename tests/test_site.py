@@ -51,15 +51,35 @@ AXE_COLOUR_RULES = ["color-contrast", "link-in-text-block"]
 # go). Empty: every page passes every test.
 AWAITING_NEXT_ROUND: dict[str, set[str]] = {}
 
-# Scrolls through the page like a reader (a screen at a time), then back to the top.
+# Scrolls through the page a screen at a time, as a reader does, so that what loads on the way
+# (MathJax, the widgets, lazy images) is asked for. Each position is held for a rendering step
+# (two animation frames): lazy loading sees only positions the page was rendered at, and on a
+# loaded machine a bare 60 ms pause could pass with no frame at all (a CI run once left a page's
+# widgets and images unloaded for 50 s). Then each widget and image that has still not loaded is
+# brought into view, as a reader arriving at it would.
 SCROLL_THROUGH_JS = """async () => {
-  const pause = () => new Promise((resolve) => setTimeout(resolve, 60));
+  const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+  const rendered = () => Promise.race([pause(1000), new Promise((resolve) =>
+    requestAnimationFrame(() => requestAnimationFrame(resolve)))]);
+  const visit = async (top) => {
+    window.scrollTo({top, behavior: 'instant'});
+    await rendered();
+    await pause(60);
+  };
   for (let y = 0; y < document.documentElement.scrollHeight; y += window.innerHeight) {
-    window.scrollTo({top: y, behavior: 'instant'});
-    await pause();
+    await visit(y);
   }
-  window.scrollTo({top: 0, behavior: 'instant'});
-  await pause();
+  const waiting = [
+    ...Array.from(document.images).filter((i) => !i.complete && i.checkVisibility()),
+    ...Array.from(document.querySelectorAll(
+      'script[type="application/vnd.jupyter.widget-view+json"]'))
+      .filter((view) => !view.previousElementSibling?.querySelector('.jupyter-widgets'))
+      .map((view) => view.closest('.cell') || view.parentElement),
+  ];
+  for (const element of waiting) {
+    await visit(element.getBoundingClientRect().top + window.scrollY - 100);
+  }
+  await visit(0);
 }"""
 ALL_MATH_TYPESET_JS = """() => Array.from(document.querySelectorAll('.math'))
   .every((e) => e.querySelector('mjx-container'))"""
@@ -276,6 +296,9 @@ class PageVisit:
     switch: dict[str, Any] | None = None
     cjk: dict[str, Any] | None = None
     loaded: bool = False  # scrolled through, math, widgets and images waited for
+    # seconds since the visit began at the end of each phase: a failed visit says where it stopped
+    phases: dict[str, float] = field(default_factory=dict)
+    started: float = field(default_factory=time.monotonic, repr=False)
 
 
 @dataclass(frozen=True)
@@ -382,6 +405,7 @@ async def _load_everything(page, visit: PageVisit) -> None:
     what did not typeset or render."""
     visit.loaded = True
     await page.evaluate(SCROLL_THROUGH_JS)
+    _phase(visit, "scrolled")
     visit.math_count = await page.locator(".math").count()
     if visit.math_count:
         try:
@@ -392,6 +416,7 @@ async def _load_everything(page, visit: PageVisit) -> None:
             "els => els.filter(e => !e.querySelector('mjx-container'))"
             ".map(e => e.textContent.slice(0, 80))"
         )
+        _phase(visit, "math")
     visit.widget_views = await page.locator(WIDGET_VIEW).count()
     if visit.widget_views:
         try:
@@ -401,16 +426,21 @@ async def _load_everything(page, visit: PageVisit) -> None:
         except Exception:  # reported by the test
             pass
         visit.unrendered_widgets = await page.evaluate(UNRENDERED_WIDGETS_JS, WIDGET_VIEW)
+        _phase(visit, "widgets")
     await page.wait_for_function(
         "() => Array.from(document.images).every((i) => i.complete || !i.checkVisibility())",
         timeout=30_000,  # a widget page decodes dozens of frames; slow on a loaded machine
     )
+    _phase(visit, "images")
+
+
+def _phase(visit: PageVisit, name: str) -> None:
+    visit.phases[name] = round(time.monotonic() - visit.started, 1)
 
 
 async def _visit(
     context, base_url: str, docname: str, viewport: str, axe_script: str, plan: VisitPlan
 ) -> PageVisit:
-    started = time.monotonic()
     full = viewport == "desktop" or plan.phone == "full"
     visit = PageVisit(urljoin(base_url, f"{docname}.html"), viewport)
     shot = _shot(base_url, docname)  # the screenshots' name
@@ -428,6 +458,7 @@ async def _visit(
     )
     try:
         await page.goto(visit.url, wait_until="load")
+        _phase(visit, "loaded")
         visit.page_width = await page.evaluate("document.documentElement.scrollWidth")
         if full:
             await _load_everything(page, visit)
@@ -441,10 +472,12 @@ async def _visit(
             visit.cjk["fonts"] = await _platform_fonts(page)
         suffix = "" if viewport == "desktop" else "__phone"
         await page.screenshot(path=screenshot_path(shot, suffix))
+        _phase(visit, "measured")
         if viewport == "desktop":
             visit.figures = await page.evaluate(FIGURES_JS)
             visit.live_cards = await page.evaluate(LIVE_CARDS_JS)
             visit.axe = await _run_axe(page, axe_script, plan.axe_exclude)
+            _phase(visit, "axe")
             for index in range(await page.evaluate(MARK_WIDGETS_JS)):
                 area = page.locator(f'[data-widget="{index}"]')
                 await area.scroll_into_view_if_needed()
@@ -452,17 +485,21 @@ async def _visit(
                     visit.demos.add(index)
                 visit.controls[index] = await _use_controls(area)
                 await area.screenshot(path=screenshot_path(shot, f"__widget{index}"))
+                _phase(visit, f"widget{index}")
             link = page.locator('a.btn-download-source-button[href$=".ipynb"]')
             if await link.count():
                 visit.download_href = urljoin(visit.url, await link.first.get_attribute("href"))
             visit.wide_code = await page.evaluate(WIDE_CODE_JS)  # last: it opens hidden cells
     except Exception as error:  # keep the visit (and fail every check) instead of re-visiting
-        visit.page_errors.append(f"the visit itself failed: {error!r}")
+        visit.page_errors.append(
+            f"the visit itself failed: {error!r}; seconds at the end of each phase: "
+            f"{visit.phases}; console errors: {visit.console_errors}"
+        )
         visit.unrendered_widgets = max(visit.unrendered_widgets, 1)
         visit.untypeset_math.append("(not checked: the visit failed)")
     finally:
         await page.close()
-    visit.seconds = round(time.monotonic() - started, 2)
+    visit.seconds = round(time.monotonic() - visit.started, 2)
     return visit
 
 
