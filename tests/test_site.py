@@ -375,28 +375,45 @@ NEXT_FRAME_JS = (
 )
 
 
-async def _run_axe(page, axe_script: str, exclude: tuple[str, ...] = ()) -> dict[str, list[str]]:
-    """Critical and serious WCAG 2.1 A/AA violations, in light and in dark mode."""
-    context = {"exclude": [[selector] for selector in exclude]} if exclude else None
-    found = {}
+# Code cells are left out of each page's axe run: their syntax-coloured tokens are most of a
+# chapter's elements, and measuring them took most of each visit. The code cell itself is checked
+# once, with one token of every class the syntax stylesheet colours
+# (test_every_code_token_colour_is_legible_in_light_and_dark_mode).
+CODE_TOKENS = ".cell_input pre"
+
+
+async def _axe(page, context: dict[str, Any], options: dict[str, Any]) -> list[str]:
+    result = await page.evaluate("([c, o]) => axe.run(c, o)", [context, options])
+    return [
+        f"{v['id']} ({v['impact']}): {v['nodes'][0]['html'][:120]}"
+        for v in result["violations"]
+        if v["impact"] in {"critical", "serious"}
+    ]
+
+
+async def _set_mode(page, mode: str) -> None:
+    await page.evaluate(f"document.documentElement.dataset.theme = '{mode}'")
+    await page.evaluate(NEXT_FRAME_JS)  # styles recomputed for the new mode
+
+
+async def _prepare_axe(page, axe_script: str) -> None:
     await page.evaluate(axe_script)
     # The theme fades colours when the mode changes: without this, axe could measure a colour
     # half way through the fade (a search button flagged in dark mode, once in a few runs).
     await page.add_style_tag(content="*, *::before, *::after { transition: none !important; }")
-    # Dark mode changes colours only: there, only the colour rules need to run again.
-    dark_options = {**AXE_OPTIONS, "runOnly": {"type": "rule", "values": AXE_COLOUR_RULES}}
-    for mode, options in (("light", AXE_OPTIONS), ("dark", dark_options)):
-        await page.evaluate(f"document.documentElement.dataset.theme = '{mode}'")
-        await page.evaluate(NEXT_FRAME_JS)  # styles recomputed for the new mode
-        result = await page.evaluate(
-            "([context, options]) => axe.run(context || document, options)", [context, options]
-        )
-        found[mode] = [
-            f"{v['id']} ({v['impact']}): {v['nodes'][0]['html'][:120]}"
-            for v in result["violations"]
-            if v["impact"] in {"critical", "serious"}
-        ]
-    await page.evaluate("document.documentElement.dataset.theme = 'light'")
+
+
+async def _run_axe(page, axe_script: str, exclude: tuple[str, ...] = ()) -> dict[str, list[str]]:
+    """Critical and serious WCAG 2.1 A/AA violations, in light and in dark mode (where only
+    colours change, so only the colour rules run again)."""
+    await _prepare_axe(page, axe_script)
+    context = {"include": [["html"]], "exclude": [[s] for s in (*exclude, CODE_TOKENS)]}
+    colour = {**AXE_OPTIONS, "runOnly": {"type": "rule", "values": AXE_COLOUR_RULES}}
+    found = {}
+    for mode, options in (("light", AXE_OPTIONS), ("dark", colour)):
+        await _set_mode(page, mode)
+        found[mode] = await _axe(page, context, options)
+    await _set_mode(page, "light")
     return found
 
 
@@ -711,6 +728,54 @@ def test_every_figure_says_what_it_shows(visits, docname: str) -> None:
 @pytest.mark.parametrize("docname", _pages("axe"))
 def test_axe_finds_no_serious_violation_in_light_or_dark_mode(visits, docname: str) -> None:
     assert visits["desktop", docname].axe == {"light": [], "dark": []}
+
+
+# A copy of a page's first visible code cell whose code is one token of each class, for axe.
+TOKEN_SAMPLE_JS = """classes => {
+  const cell = Array.from(document.querySelectorAll('.cell_input'))
+    .find((input) => input.checkVisibility()).closest('.cell');
+  const sample = cell.cloneNode(true);
+  sample.id = 'code-token-sample';
+  sample.querySelector('.cell_input pre').innerHTML = classes
+    .map((name) => `<span class="${name}">${name}_token</span>`).join('\\n');
+  cell.after(sample);
+  sample.scrollIntoView();
+  return sample.querySelectorAll('.cell_input pre span').length;
+}"""
+
+
+@pytest.mark.browser
+def test_every_code_token_colour_is_legible_in_light_and_dark_mode(
+    async_browser, site, built_book: BookBuild
+) -> None:
+    """Each class the syntax stylesheet colours, in a code cell as the chapters show it, under
+    every axe rule (colour rules in both modes): the visits leave code out (see CODE_TOKENS)."""
+    from axe_playwright_python.base import AXE_SCRIPT
+
+    stylesheet = (built_book.html_dir / "_static" / "pygments.css").read_text()
+    classes = sorted(set(re.findall(r"\.highlight \.([\w-]+) \{[^}]*\bcolor:", stylesheet)))
+    assert len(classes) > 40, "the syntax stylesheet has changed shape: update the pattern"
+    colour = {**AXE_OPTIONS, "runOnly": {"type": "rule", "values": AXE_COLOUR_RULES}}
+
+    async def measured() -> dict[str, Any]:
+        page = await async_browser.browser.new_page(viewport=VIEWPORTS["desktop"])
+        try:
+            await page.goto(urljoin(site, "chapters/01_syntax.html"))
+            await _prepare_axe(page, AXE_SCRIPT)
+            found = {"tokens": await page.evaluate(TOKEN_SAMPLE_JS, classes)}
+            for mode, options in (("light", AXE_OPTIONS), ("dark", colour)):
+                await _set_mode(page, mode)
+                result = await page.evaluate(
+                    "o => axe.run({include: [['#code-token-sample .cell_input']]}, o)", options
+                )
+                found[mode] = [
+                    f"{v['id']}: {n['html'][:80]}" for v in result["violations"] for n in v["nodes"]
+                ]
+            return found
+        finally:
+            await page.close()
+
+    assert async_browser.run(measured()) == {"tokens": len(classes), "light": [], "dark": []}
 
 
 def test_chinese_text_is_marked_as_chinese(built_book: BookBuild) -> None:

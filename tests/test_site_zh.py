@@ -70,6 +70,7 @@ CHECKED_IN_ENGLISH = {
     # the same stylesheet, theme script and test harness
     "test_print_shows_frames_without_controls_or_navigation": "the print stylesheet",
     "test_theme_button_switches_to_dark_mode_and_back": "the theme's script",
+    "test_every_code_token_colour_is_legible_in_light_and_dark_mode": "the syntax stylesheet",
     "test_requests_to_other_hosts_are_blocked_and_recorded": "the browser's set-up",
     "test_remote_stylesheet_links_are_stripped_from_outputs": "a function, not a page",
 }
