@@ -23,10 +23,6 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # `make install TORCH_INDEX=` skips the index; a CUDA index URL picks that build instead.
 TORCH_INDEX ?= https://download.pytorch.org/whl/cpu
 TORCH_VERSION := $(shell sed -n 's/^torch==//p' requirements.txt)
-# pip compiles every installed .py file to bytecode by default: a third of a fresh install's time
-# (torch alone holds thousands of modules the book never imports). Python compiles a module the
-# first time it is imported instead.
-PIP_INSTALL := $(BIN)/python -m pip install --quiet --no-compile
 
 $(STAMP): requirements.txt constraints.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,9 +32,9 @@ $(STAMP): requirements.txt constraints.txt pyproject.toml
 	elif $(BIN)/python -c "import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=5)" \
 	    "$(TORCH_INDEX)/torch/" 2>/dev/null; then \
 	  echo "torch $(TORCH_VERSION): the CPU build from $(TORCH_INDEX)"; \
-	  $(PIP_INSTALL) --no-deps --index-url "$(TORCH_INDEX)" "torch==$(TORCH_VERSION)"; \
+	  $(BIN)/python -m pip install --quiet --no-deps --index-url "$(TORCH_INDEX)" "torch==$(TORCH_VERSION)"; \
 	else echo "torch $(TORCH_VERSION): $(TORCH_INDEX) not reachable, so from the default index"; fi
-	$(PIP_INSTALL) -r requirements.txt
+	$(BIN)/python -m pip install --quiet -r requirements.txt
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (ipykernel)" >/dev/null
 	touch $@
 
