@@ -209,14 +209,17 @@ WIDGET_OUTPUTS_JS = f"""(path) => {{
   }}
   const outputs = panel.node.querySelectorAll(
     '.jp-Cell-outputArea > .jp-OutputArea-child > .jp-OutputArea-output');
-  const rendered = [], other = [];
+  const rendered = [], other = [], pending = [];
   for (const output of outputs) {{
     if (output.querySelector(':scope > .jupyter-widgets[class*=" widget-"]'))
       rendered.push(output);
     else if (/Error displaying widget|^(VBox|HBox|Stack|Box)\\(/.test(output.innerText.trim()))
       other.push(output.innerText.trim().slice(0, 120));
+    else if (output.dataset.mimeType === '{WIDGET_VIEW}')  // what a failure shows instead
+      pending.push(`cell ${{Array.from(panel.node.querySelectorAll('.jp-CodeCell'))
+        .findIndex((c) => c.contains(output))}}: ${{output.outerHTML.slice(0, 160)}}`);
   }}
-  return {{views, untrusted, rendered: rendered.length, other}};
+  return {{views, untrusted, rendered: rendered.length, other, pending}};
 }}"""
 # The open notebook: kernel status, execution counts, errors of cells not tagged raises-exception.
 NOTEBOOK_STATE_JS = f"""(path) => {{
