@@ -49,6 +49,7 @@ AXE_OPTIONS = {
     "preload": False,
 }
 AXE_COLOUR_RULES = ["color-contrast", "link-in-text-block"]
+AXE_COLOUR_OPTIONS = {**AXE_OPTIONS, "runOnly": {"type": "rule", "values": AXE_COLOUR_RULES}}
 # Pages allowed to fail a named test (strict xfail: when a page starts passing, its entry must
 # go). Empty: every page passes every test.
 AWAITING_NEXT_ROUND: dict[str, set[str]] = {}
@@ -59,7 +60,7 @@ AWAITING_NEXT_ROUND: dict[str, set[str]] = {}
 # loaded machine a bare 60 ms pause could pass with no frame at all (a CI run once left a page's
 # widgets and images unloaded for 50 s). Then each widget and image that has still not loaded is
 # brought into view, as a reader arriving at it would.
-SCROLL_THROUGH_JS = """async () => {
+SCROLL_THROUGH_JS = """async (widgetView) => {
   const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
   const rendered = () => Promise.race([pause(1000), new Promise((resolve) =>
     requestAnimationFrame(() => requestAnimationFrame(resolve)))]);
@@ -73,8 +74,7 @@ SCROLL_THROUGH_JS = """async () => {
   }
   const waiting = [
     ...Array.from(document.images).filter((i) => !i.complete && i.checkVisibility()),
-    ...Array.from(document.querySelectorAll(
-      'script[type="application/vnd.jupyter.widget-view+json"]'))
+    ...Array.from(document.querySelectorAll(widgetView))
       .filter((view) => !view.previousElementSibling?.querySelector('.jupyter-widgets'))
       .map((view) => view.closest('.cell') || view.parentElement),
   ];
@@ -410,9 +410,8 @@ async def _run_axe(page, axe_script: str, exclude: tuple[str, ...] = ()) -> dict
     colours change, so only the colour rules run again)."""
     await _prepare_axe(page, axe_script)
     context = {"include": [["html"]], "exclude": [[s] for s in (*exclude, CODE_TOKENS)]}
-    colour = {**AXE_OPTIONS, "runOnly": {"type": "rule", "values": AXE_COLOUR_RULES}}
     found = {}
-    for mode, options in (("light", AXE_OPTIONS), ("dark", colour)):
+    for mode, options in (("light", AXE_OPTIONS), ("dark", AXE_COLOUR_OPTIONS)):
         await _set_mode(page, mode)
         found[mode] = await _axe(page, context, options)
     await _set_mode(page, "light")
@@ -423,7 +422,7 @@ async def _load_everything(page, visit: PageVisit) -> None:
     """Scroll through as a reader does (MathJax, widgets and images load on the way); record
     what did not typeset or render."""
     visit.loaded = True
-    await page.evaluate(SCROLL_THROUGH_JS)
+    await page.evaluate(SCROLL_THROUGH_JS, WIDGET_VIEW)
     _phase(visit, "scrolled")
     visit.math_count = await page.locator(".math").count()
     if visit.math_count:
@@ -757,7 +756,6 @@ def test_every_code_token_colour_is_legible_in_light_and_dark_mode(
     stylesheet = (built_book.html_dir / "_static" / "pygments.css").read_text()
     classes = sorted(set(re.findall(r"\.highlight \.([\w-]+) \{[^}]*\bcolor:", stylesheet)))
     assert len(classes) > 40, "the syntax stylesheet has changed shape: update the pattern"
-    colour = {**AXE_OPTIONS, "runOnly": {"type": "rule", "values": AXE_COLOUR_RULES}}
 
     async def measured() -> dict[str, Any]:
         page = await async_browser.browser.new_page(viewport=VIEWPORTS["desktop"])
@@ -765,7 +763,7 @@ def test_every_code_token_colour_is_legible_in_light_and_dark_mode(
             await page.goto(urljoin(site, "chapters/01_syntax.html"))
             await _prepare_axe(page, AXE_SCRIPT)
             found = {"tokens": await page.evaluate(TOKEN_SAMPLE_JS, classes)}
-            for mode, options in (("light", AXE_OPTIONS), ("dark", colour)):
+            for mode, options in (("light", AXE_OPTIONS), ("dark", AXE_COLOUR_OPTIONS)):
                 await _set_mode(page, mode)
                 result = await page.evaluate(
                     "o => axe.run({include: [['#code-token-sample .cell_input']]}, o)", options
@@ -1037,7 +1035,7 @@ def test_print_shows_frames_without_controls_or_navigation(async_browser, site, 
         page = await async_browser.browser.new_page(viewport=VIEWPORTS["desktop"])
         try:
             await page.goto(urljoin(site, f"{docname}.html"))
-            await page.evaluate(SCROLL_THROUGH_JS)
+            await page.evaluate(SCROLL_THROUGH_JS, WIDGET_VIEW)
             await page.wait_for_function(
                 f"sel => ({UNRENDERED_WIDGETS_JS})(sel) === 0", arg=WIDGET_VIEW, timeout=20_000
             )
